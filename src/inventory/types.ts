@@ -1,0 +1,104 @@
+// The scan's internal SBOM. Every later stage (matcher, reports, SBOM export)
+// reads these types; formats are views of them, never the other way round.
+
+/** Package kinds, named as purl types so export needs no mapping table. */
+export type PackageType =
+  | "deb"
+  | "apk"
+  | "rpm"
+  | "npm"
+  | "pypi"
+  | "maven"
+  | "golang"
+  | "cargo"
+  | "gem"
+  | "composer"
+  | "nuget"
+  | "generic";
+
+/** Where something was found: the layer (by index and uncompressed digest). */
+export interface LayerRef {
+  index: number;
+  diffId: string;
+  /** The digest of the blob as stored (compressed), when the source has one. */
+  digest?: string;
+  /** The history `created_by` of this layer, when the config records it. */
+  createdBy?: string;
+}
+
+/** A package as a parser reports it: pure facts from one file, no layer yet. */
+export interface PackageRecord {
+  type: PackageType;
+  name: string;
+  version: string;
+  arch?: string;
+  /** Source package (dpkg `Source:`, apk origin `o:`, rpm SOURCERPM name). */
+  sourceName?: string;
+  sourceVersion?: string;
+  licenses?: string[];
+  maintainer?: string;
+  /** Extra per-format facts a matcher or report may need (rpm epoch, vendor, …). */
+  metadata?: Record<string, string>;
+}
+
+/** A package in the final image: the record plus where it came from. */
+export interface Package extends PackageRecord {
+  /** The layer whose contents introduced this package (name and version). */
+  layer: LayerRef;
+  /** The file it was read from, absolute inside the image (`/var/lib/dpkg/status`). */
+  path: string;
+  purl: string;
+}
+
+/** Operating system as detected from os-release and its fallbacks. */
+export interface OsInfo {
+  /** Normalised family id: debian, ubuntu, alpine, rhel, centos, … */
+  family: string;
+  /** Release as the advisories key it: "12" for Debian, "22.04" for Ubuntu, "3.18" for Alpine. */
+  release: string;
+  /** The full version string found (debian_version "12.15", alpine-release "3.18.9"). */
+  fullVersion?: string;
+  codename?: string;
+  prettyName?: string;
+  /** Which file decided it, absolute inside the image. */
+  source: string;
+}
+
+/** A problem that did not stop the scan: tied to the layer and file it concerns. */
+export interface ScanWarning {
+  code: string;
+  message: string;
+  layer?: number;
+  path?: string;
+  line?: number;
+}
+
+export interface ImageMetadata {
+  reference: string;
+  /** Manifest digest; the image's identity. */
+  digest: string;
+  configDigest: string;
+  platform: { os: string; architecture: string; variant?: string };
+  tags: string[];
+  layers: LayerRef[];
+  config: ImageConfigSummary;
+}
+
+export interface ImageConfigSummary {
+  user?: string;
+  env: string[];
+  cmd?: string[];
+  entrypoint?: string[];
+  workingDir?: string;
+  exposedPorts: string[];
+  labels: Record<string, string>;
+  healthcheck: boolean;
+  created?: string;
+}
+
+export interface Inventory {
+  image: ImageMetadata;
+  os?: OsInfo;
+  packages: Package[];
+  warnings: ScanWarning[];
+}
