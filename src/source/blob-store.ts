@@ -1,0 +1,123 @@
+import { createReadStream } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { VigilError } from "../errors.js";
+import { indexTar, type TarMember } from "./tar-index.js";
+
+/** Read access to the files of an image layout, on disk or inside a tar. */
+export interface BlobStore {
+  describe(name: string): string;
+  exists(name: string): Promise<boolean>;
+  readSmall(name: string, limit?: number): Promise<Buffer>;
+  size(name: string): Promise<number>;
+  stream(name: string): Readable;
+}
+
+/** Manifests, indexes and configs are small; a huge one is hostile or broken. */
+const SMALL_LIMIT = 8 << 20;
+
+export class DirectoryStore implements BlobStore {
+  constructor(private readonly root: string) {}
+
+  describe(name: string): string {
+    return path.join(this.root, name);
+  }
+
+  async exists(name: string): Promise<boolean> {
+    return stat(this.resolve(name)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async readSmall(name: string, limit = SMALL_LIMIT): Promise<Buffer> {
+    const size = await this.size(name);
+    if (size > limit) {
+      throw new VigilError("LIMIT_EXCEEDED", `${this.describe(name)} is ${size} bytes`);
+    }
+    return readFile(this.resolve(name));
+  }
+
+  async size(name: string): Promise<number> {
+    try {
+      return (await stat(this.resolve(name))).size;
+    } catch (err) {
+      throw new VigilError("NOT_FOUND", `${this.describe(name)} does not exist`, { cause: err });
+    }
+  }
+
+  stream(name: string): Readable {
+    return createReadStream(this.resolve(name));
+  }
+
+  /** Names come from manifests: never let one climb out of the layout. */
+  private resolve(name: string): string {
+    const full = path.resolve(this.root, name);
+    if (!full.startsWith(path.resolve(this.root) + path.sep)) {
+      throw new VigilError("UNSAFE_PATH", `${name}: points outside ${this.root}`);
+    }
+    return full;
+  }
+}
+
+export class TarStore implements BlobStore {
+  private constructor(
+    private readonly file: string,
+    private readonly members: Map<string, TarMember>,
+  ) {}
+
+  static async open(file: string): Promise<TarStore> {
+    return new TarStore(file, await indexTar(file));
+  }
+
+  names(): string[] {
+    return [...this.members.keys()];
+  }
+
+  describe(name: string): string {
+    return `${this.file}:${name}`;
+  }
+
+  async exists(name: string): Promise<boolean> {
+    return this.find(name) !== undefined;
+  }
+
+  async readSmall(name: string, limit = SMALL_LIMIT): Promise<Buffer> {
+    const member = this.member(name);
+    if (member.size > limit) {
+      throw new VigilError("LIMIT_EXCEEDED", `${this.describe(name)} is ${member.size} bytes`);
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.stream(name)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  async size(name: string): Promise<number> {
+    return this.member(name).size;
+  }
+
+  stream(name: string): Readable {
+    const member = this.member(name);
+    if (member.size === 0) return createReadStream(this.file, { start: 1, end: 0 });
+    return createReadStream(this.file, {
+      start: member.offset,
+      end: member.offset + member.size - 1,
+    });
+  }
+
+  private find(name: string): TarMember | undefined {
+    const member = this.members.get(path.posix.normalize(name).replace(/^\.\//, ""));
+    // Legacy docker-archives link duplicate layers to the first copy.
+    if (member?.type === "hardlink" && member.linkname) return this.members.get(member.linkname);
+    return member;
+  }
+
+  private member(name: string): TarMember {
+    const member = this.find(name);
+    if (!member || member.type !== "file") {
+      throw new VigilError("NOT_FOUND", `${this.describe(name)} is not in the archive`);
+    }
+    return member;
+  }
+}

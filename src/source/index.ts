@@ -1,0 +1,68 @@
+import { open, stat } from "node:fs/promises";
+import { VigilError } from "../errors.js";
+import { DirectoryStore, TarStore } from "./blob-store.js";
+import { resolveDockerArchive } from "./docker-archive.js";
+import { resolveLayout } from "./oci-layout.js";
+import { parseReference, type ImageReference } from "./reference.js";
+import type { ImageSource, SourceOptions } from "./types.js";
+
+export type { ImageSource, LayerBlob, ImageConfig, SourceOptions } from "./types.js";
+
+/** Resolves a user's image reference to a manifest, a config and layer blobs. */
+export async function openImage(text: string, opts: SourceOptions = {}): Promise<ImageSource> {
+  const ref = parseReference(text);
+  const info = await stat(ref.path).catch((err: unknown) => {
+    throw new VigilError("NOT_FOUND", `${ref.path}: no such file or directory`, {
+      cause: err,
+      hint: "give an OCI layout directory, a docker-archive or an oci-archive tar",
+    });
+  });
+
+  if (info.isDirectory()) {
+    if (ref.kind !== "path" && ref.kind !== "oci-layout") {
+      throw new VigilError("BAD_REFERENCE", `${ref.path} is a directory, not a ${ref.kind} file`);
+    }
+    return resolveLayout(new DirectoryStore(ref.path), selector(text, ref, "oci-layout"), opts);
+  }
+
+  await refuseCompressed(ref.path);
+  const store = await TarStore.open(ref.path);
+  const kind = ref.kind === "path" ? detectArchive(store, ref.path) : ref.kind;
+  if (kind === "docker-archive") return resolveDockerArchive(store, text, ref.tag);
+  if (kind === "oci-layout") {
+    throw new VigilError("BAD_REFERENCE", `${ref.path} is a file; oci: expects a directory`, {
+      hint: `use oci-archive:${ref.path}`,
+    });
+  }
+  return resolveLayout(store, selector(text, ref, "oci-archive"), opts);
+}
+
+function selector(text: string, ref: ImageReference, kind: "oci-layout" | "oci-archive") {
+  const digest = "digest" in ref ? ref.digest : undefined;
+  return { reference: text, kind, tag: ref.tag, digest };
+}
+
+/** An archive with an OCI layout inside is read as one; else as a docker-archive. */
+function detectArchive(store: TarStore, file: string): "oci-archive" | "docker-archive" {
+  const names = new Set(store.names());
+  if (names.has("index.json") && names.has("oci-layout")) return "oci-archive";
+  if (names.has("manifest.json")) return "docker-archive";
+  throw new VigilError("UNSUPPORTED", `${file}: not an OCI layout, oci-archive or docker-archive`, {
+    hint: "expected index.json and oci-layout, or manifest.json, at the top of the tar",
+  });
+}
+
+async function refuseCompressed(file: string): Promise<void> {
+  const fh = await open(file, "r");
+  try {
+    const head = Buffer.alloc(4);
+    await fh.read(head, 0, 4, 0);
+    if (head[0] === 0x1f && head[1] === 0x8b) {
+      throw new VigilError("UNSUPPORTED", `${file} is gzip-compressed`, {
+        hint: "decompress it first (gunzip); image archives are plain tar",
+      });
+    }
+  } finally {
+    await fh.close();
+  }
+}

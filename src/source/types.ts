@@ -1,0 +1,52 @@
+import type { Readable } from "node:stream";
+
+/** One layer blob as the source stores it; read once, as a stream. */
+export interface LayerBlob {
+  index: number;
+  /** Digest of the stored blob (compressed) as the manifest names it, if any. */
+  digest?: string;
+  /** Uncompressed digest from the config's rootfs.diff_ids. */
+  diffId: string;
+  mediaType?: string;
+  size?: number;
+  /** Where the blob lives, for error messages. */
+  location: string;
+  open(): Readable;
+}
+
+/** The parts of an image config (OCI / Docker) that vigil reads. */
+export interface ImageConfig {
+  architecture?: string;
+  os?: string;
+  variant?: string;
+  created?: string;
+  config?: {
+    User?: string;
+    Env?: string[] | null;
+    Cmd?: string[] | null;
+    Entrypoint?: string[] | null;
+    WorkingDir?: string;
+    ExposedPorts?: Record<string, unknown> | null;
+    Labels?: Record<string, string> | null;
+    Healthcheck?: { Test?: string[] } | null;
+  };
+  rootfs?: { type?: string; diff_ids?: string[] };
+  history?: { created_by?: string; empty_layer?: boolean; comment?: string }[];
+}
+
+/** A resolved image: manifest chosen, config read, layers ready to stream. */
+export interface ImageSource {
+  reference: string;
+  kind: "oci-layout" | "oci-archive" | "docker-archive";
+  /** Manifest digest; for docker-archive (no manifest) the config digest. */
+  digest: string;
+  configDigest: string;
+  config: ImageConfig;
+  tags: string[];
+  layers: LayerBlob[];
+}
+
+export interface SourceOptions {
+  /** `os/arch[/variant]`; default linux/amd64. */
+  platform?: string;
+}
