@@ -1,0 +1,27 @@
+import { alpineReleaseAnalyzer } from "./os/alpine-release.js";
+import { debianVersionAnalyzer } from "./os/debian-version.js";
+import { lsbReleaseAnalyzer } from "./os/lsb-release.js";
+import { osReleaseAnalyzer } from "./os/os-release.js";
+import { apkInstalledAnalyzer } from "./pkg/apk-installed.js";
+import { dpkgDistrolessAnalyzer } from "./pkg/dpkg-distroless.js";
+import { dpkgStatusAnalyzer } from "./pkg/dpkg-status.js";
+import type { Analyzer } from "./types.js";
+
+/**
+ * Every analyzer vigil runs, in one place. Adding an analyzer means writing
+ * its file and listing it here; a test fails if a file is left out.
+ */
+export const analyzers: readonly Analyzer[] = [
+  osReleaseAnalyzer,
+  lsbReleaseAnalyzer,
+  alpineReleaseAnalyzer,
+  debianVersionAnalyzer,
+  dpkgStatusAnalyzer,
+  dpkgDistrolessAnalyzer,
+  apkInstalledAnalyzer,
+];
+
+/** Identifies the analyzer set's output; part of the layer-cache key. */
+export function analyzerSetVersion(list: readonly Analyzer[] = analyzers): string {
+  return list.map((a) => `${a.id}@${a.version}`).join(",");
+}

@@ -1,0 +1,146 @@
+import type { OsFact } from "../analyzers/types.js";
+import { MergedView } from "../layers/merge.js";
+import type { FileFinding, LayerAnalysis } from "../layers/types.js";
+import type { ImageSource } from "../source/types.js";
+import { purlFor } from "./purl.js";
+import type {
+  ImageConfigSummary,
+  ImageMetadata,
+  Inventory,
+  LayerRef,
+  OsInfo,
+  Package,
+  PackageRecord,
+  ScanWarning,
+} from "./types.js";
+
+type LayeredFinding = FileFinding & { layer: number };
+
+/**
+ * Combines per-layer analyses into what the final image holds: only files a
+ * container would see are believed, and each package is attributed to the
+ * layer that introduced it (not the last one that rewrote its database).
+ */
+export function buildInventory(source: ImageSource, layers: readonly LayerAnalysis[]): Inventory {
+  const image = imageMetadata(source);
+  const view = new MergedView(layers);
+  const all = layers.flatMap((l) => l.findings.map((f) => ({ ...f, layer: l.index })));
+  const visible = view.visible(all);
+
+  const os = chooseOs(visible);
+  const packages = visible.flatMap((f) =>
+    (f.output.packages ?? []).map((record) =>
+      toPackage(record, f, introducedIn(record, f, all), image.layers, os),
+    ),
+  );
+
+  const warnings = [...layers.flatMap((l) => l.warnings), ...findingWarnings(visible)];
+  return { image, os, packages: sortPackages(packages), warnings };
+}
+
+function imageMetadata(source: ImageSource): ImageMetadata {
+  const c = source.config;
+  const history = (c.history ?? []).filter((h) => !h.empty_layer);
+  const layers: LayerRef[] = source.layers.map((l, i) => ({
+    index: l.index,
+    diffId: l.diffId,
+    digest: l.digest,
+    // History lines only line up with layers when the counts agree.
+    createdBy: history.length === source.layers.length ? history[i]?.created_by : undefined,
+  }));
+
+  const cfg = c.config ?? {};
+  const config: ImageConfigSummary = {
+    user: cfg.User || undefined,
+    env: cfg.Env ?? [],
+    cmd: cfg.Cmd ?? undefined,
+    entrypoint: cfg.Entrypoint ?? undefined,
+    workingDir: cfg.WorkingDir || undefined,
+    exposedPorts: Object.keys(cfg.ExposedPorts ?? {}).sort(),
+    labels: cfg.Labels ?? {},
+    healthcheck: Boolean(cfg.Healthcheck?.Test?.length && cfg.Healthcheck.Test[0] !== "NONE"),
+    created: c.created,
+  };
+
+  return {
+    reference: source.reference,
+    digest: source.digest,
+    configDigest: source.configDigest,
+    platform: {
+      os: c.os ?? "unknown",
+      architecture: c.architecture ?? "unknown",
+      variant: c.variant,
+    },
+    tags: source.tags,
+    layers,
+    config,
+  };
+}
+
+function chooseOs(visible: readonly LayeredFinding[]): OsInfo | undefined {
+  let best: { fact: OsFact; path: string } | undefined;
+  for (const f of visible) {
+    const fact = f.output.os;
+    if (fact && (!best || fact.priority > best.fact.priority)) best = { fact, path: f.path };
+  }
+  if (!best) return undefined;
+  const { priority: _priority, ...os } = best.fact;
+  return { ...os, source: `/${best.path}` };
+}
+
+/**
+ * A package database is rewritten by every layer that installs something; the
+ * package came from the lowest layer of the unbroken run of rewrites that
+ * still list it with the same version.
+ */
+function introducedIn(
+  record: PackageRecord,
+  visible: LayeredFinding,
+  all: readonly LayeredFinding[],
+): number {
+  const earlier = all
+    .filter((f) => f.path === visible.path && f.analyzer === visible.analyzer)
+    .filter((f) => f.layer < visible.layer)
+    .sort((a, b) => b.layer - a.layer);
+
+  let layer = visible.layer;
+  for (const f of earlier) {
+    const listed = (f.output.packages ?? []).some(
+      (p) => p.name === record.name && p.version === record.version && p.arch === record.arch,
+    );
+    if (!listed) break;
+    layer = f.layer;
+  }
+  return layer;
+}
+
+function toPackage(
+  record: PackageRecord,
+  finding: LayeredFinding,
+  layer: number,
+  layers: LayerRef[],
+  os: OsInfo | undefined,
+): Package {
+  return {
+    ...record,
+    layer: layers[layer] ?? { index: layer, diffId: "" },
+    path: `/${finding.path}`,
+    purl: purlFor(record, os),
+  };
+}
+
+function findingWarnings(visible: readonly LayeredFinding[]): ScanWarning[] {
+  return visible.flatMap((f) =>
+    (f.output.warnings ?? []).map((w) => ({ ...w, layer: f.layer, path: `/${f.path}` })),
+  );
+}
+
+function sortPackages(packages: Package[]): Package[] {
+  return packages.sort(
+    (a, b) =>
+      a.type.localeCompare(b.type) ||
+      a.name.localeCompare(b.name) ||
+      a.version.localeCompare(b.version) ||
+      a.path.localeCompare(b.path),
+  );
+}

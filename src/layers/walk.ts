@@ -1,0 +1,272 @@
+import { createHash, type Hash } from "node:crypto";
+import { Readable, Transform, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import tar from "tar-stream";
+import type { Analyzer } from "../analyzers/types.js";
+import { VigilError } from "../errors.js";
+import type { LayerBlob } from "../source/types.js";
+import { decoderFor, detectCompression } from "./decompress.js";
+import { basename, dirname, joinPath, normalizeEntryPath } from "./paths.js";
+import type { EntryKind, LayerAnalysis } from "./types.js";
+
+export interface WalkOptions {
+  image: string;
+  analyzers: readonly Analyzer[];
+  /** Uncompressed bytes one layer may expand to before it is treated as a bomb. */
+  maxLayerBytes: number;
+  onProgress?: (bytes: number) => void;
+}
+
+const OPAQUE = ".wh..wh..opq";
+const WHITEOUT = ".wh.";
+/** AUFS bookkeeping (`.wh..wh.plnk`, `.wh..wh.aufs`): not deletions. */
+const AUFS_META = ".wh..wh.";
+
+/**
+ * Streams one layer once: checks both digests, records every entry's kind,
+ * whiteouts and links, and hands claimed files to their analyzers.
+ */
+export async function walkLayer(layer: LayerBlob, opts: WalkOptions): Promise<LayerAnalysis> {
+  const result = emptyAnalysis(layer);
+  const where = `${opts.image}: layer ${layer.index + 1} (${layer.digest ?? layer.diffId})`;
+  const compressedHash = createHash("sha256");
+  const meter = new Meter(opts.maxLayerBytes, where, opts.onProgress);
+
+  const raw = await sniffed(layer.open(), compressedHash, result);
+  const extract = tar.extract();
+  const flowing = pipeline(raw.stream, decoderFor(raw.kind), meter, extract);
+
+  try {
+    await Promise.all([flowing, readEntries(extract, result, opts, where)]);
+  } catch (err) {
+    raw.stream.destroy();
+    extract.destroy();
+    throw asLayerError(err, where);
+  }
+
+  result.uncompressedBytes = meter.bytes;
+  verifyDigests(layer, compressedHash, meter.hash, where);
+  return result;
+}
+
+function emptyAnalysis(layer: LayerBlob): LayerAnalysis {
+  return {
+    index: layer.index,
+    diffId: layer.diffId,
+    digest: layer.digest,
+    entries: new Map(),
+    links: new Map(),
+    whiteouts: [],
+    opaqueDirs: [],
+    findings: [],
+    warnings: [],
+    compressedBytes: 0,
+    uncompressedBytes: 0,
+  };
+}
+
+/** Reads the first chunk to pick the decoder, then replays it ahead of the rest. */
+async function sniffed(source: Readable, hash: Hash, result: LayerAnalysis) {
+  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await chunks.next();
+  const head = first.done ? Buffer.alloc(0) : first.value;
+
+  async function* replay(): AsyncGenerator<Buffer> {
+    let next = first;
+    while (!next.done) {
+      hash.update(next.value);
+      result.compressedBytes += next.value.length;
+      yield next.value;
+      next = await chunks.next();
+    }
+  }
+  return { kind: detectCompression(head), stream: Readable.from(replay()) };
+}
+
+async function readEntries(
+  extract: tar.Extract,
+  result: LayerAnalysis,
+  opts: WalkOptions,
+  where: string,
+): Promise<void> {
+  const captured = new Map<string, Buffer>();
+  for await (const entry of extract) {
+    const header = entry.header;
+    const checked = normalizeEntryPath(header.name);
+    if (!checked.ok) {
+      throw new VigilError("UNSAFE_PATH", `${where}: entry "${header.name}": ${checked.reason}`, {
+        hint: "the layer was crafted or damaged; vigil does not read such images",
+      });
+    }
+
+    const path = checked.path;
+    if (path === "" || recordWhiteout(path, result)) {
+      entry.resume();
+      continue;
+    }
+
+    const kind = entryKind(header.type);
+    result.entries.set(path, kind);
+    if (kind === "l") result.links.set(path, header.linkname ?? "");
+    if (kind === "h") recordHardLink(path, header.linkname ?? "", result, where);
+
+    const claimers =
+      kind === "f" || kind === "h" ? opts.analyzers.filter((a) => a.claims(path)) : [];
+    if (claimers.length === 0) {
+      entry.resume();
+      continue;
+    }
+    const content =
+      kind === "h"
+        ? linkedContent(path, captured, result)
+        : await readClaimed(entry, path, header.size ?? 0, claimers, result);
+    entry.resume();
+    if (content) {
+      if (kind === "f") captured.set(path, content);
+      runAnalyzers(path, content, claimers, result);
+    }
+  }
+}
+
+/**
+ * A hard link has no data of its own in the tar; its content is the target's,
+ * which is kept when it was itself a claimed file of this layer.
+ */
+function linkedContent(path: string, captured: Map<string, Buffer>, result: LayerAnalysis) {
+  const target = result.links.get(path) ?? "";
+  const content = captured.get(target);
+  if (!content) {
+    result.warnings.push({
+      code: "HARDLINK_UNREAD",
+      message: `hard link to /${target}, whose content was not kept; not analysed`,
+      layer: result.index,
+      path: `/${path}`,
+    });
+  }
+  return content;
+}
+
+/** Returns true when the entry was a whiteout marker (recorded, not a file). */
+function recordWhiteout(path: string, result: LayerAnalysis): boolean {
+  const name = basename(path);
+  if (!name.startsWith(WHITEOUT)) return false;
+
+  if (name === OPAQUE) result.opaqueDirs.push(dirname(path));
+  else if (!name.startsWith(AUFS_META)) {
+    result.whiteouts.push(joinPath(dirname(path), name.slice(WHITEOUT.length)));
+  }
+  return true;
+}
+
+function entryKind(type: string | null | undefined): EntryKind {
+  switch (type) {
+    case "file":
+    case "contiguous-file":
+      return "f";
+    case "directory":
+      return "d";
+    case "symlink":
+      return "l";
+    case "link":
+      return "h";
+    default:
+      return "o";
+  }
+}
+
+/** A hard link names another member of the archive; it must be as safe as any name. */
+function recordHardLink(path: string, target: string, result: LayerAnalysis, where: string) {
+  const checked = normalizeEntryPath(target);
+  if (!checked.ok) {
+    throw new VigilError("UNSAFE_PATH", `${where}: hard link "${path}" → "${target}"`, {
+      hint: `its target has an ${checked.reason}`,
+    });
+  }
+  result.links.set(path, checked.path);
+}
+
+async function readClaimed(
+  entry: Readable,
+  path: string,
+  size: number,
+  claimers: Analyzer[],
+  result: LayerAnalysis,
+): Promise<Buffer | undefined> {
+  const limit = Math.max(...claimers.map((a) => a.maxBytes));
+  if (size > limit) {
+    entry.resume();
+    result.warnings.push({
+      code: "FILE_TOO_LARGE",
+      message: `skipped: ${size} bytes is over the ${limit}-byte limit for this file`,
+      layer: result.index,
+      path: `/${path}`,
+    });
+    return undefined;
+  }
+
+  const chunks: Buffer[] = [];
+  for await (const chunk of entry) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function runAnalyzers(path: string, content: Buffer, claimers: Analyzer[], result: LayerAnalysis) {
+  for (const analyzer of claimers) {
+    if (content.length > analyzer.maxBytes) continue;
+    const output = analyzer.analyze({ path, content });
+    result.findings.push({ path, analyzer: analyzer.id, output });
+  }
+}
+
+/** Counts and hashes the uncompressed bytes; stops a decompression bomb early. */
+class Meter extends Transform {
+  bytes = 0;
+  readonly hash = createHash("sha256");
+
+  constructor(
+    private readonly limit: number,
+    private readonly where: string,
+    private readonly onProgress?: (bytes: number) => void,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) {
+      cb(
+        new VigilError("LIMIT_EXCEEDED", `${this.where}: expands past ${this.limit} bytes`, {
+          hint: "a decompression bomb, or raise --max-layer-size",
+        }),
+      );
+      return;
+    }
+    this.hash.update(chunk);
+    this.onProgress?.(chunk.length);
+    cb(null, chunk);
+  }
+}
+
+function verifyDigests(layer: LayerBlob, compressed: Hash, uncompressed: Hash, where: string) {
+  const stored = `sha256:${compressed.digest("hex")}`;
+  if (layer.digest?.startsWith("sha256:") && layer.digest !== stored) {
+    throw new VigilError("DIGEST_MISMATCH", `${where}: blob digest is ${stored}`, {
+      hint: "the layer was altered or damaged; fetch the image again",
+    });
+  }
+  const diffId = `sha256:${uncompressed.digest("hex")}`;
+  if (layer.diffId.startsWith("sha256:") && layer.diffId !== diffId) {
+    throw new VigilError("DIGEST_MISMATCH", `${where}: uncompressed digest is ${diffId}`, {
+      hint: `the config says ${layer.diffId}; the layer was altered, truncated or mislabelled`,
+    });
+  }
+}
+
+/** Decoder and tar errors arrive bare; the user needs to know which layer. */
+function asLayerError(err: unknown, where: string): VigilError {
+  if (err instanceof VigilError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new VigilError("CORRUPT_LAYER", `${where}: ${message}`, {
+    cause: err,
+    hint: "the layer is truncated or corrupt; fetch the image again",
+  });
+}
