@@ -17,6 +17,8 @@ export interface VisibleEntry {
  */
 export class MergedView {
   private readonly entries = new Map<string, VisibleEntry>();
+  /** Paths that have had children, including parents a tar never listed itself. */
+  private readonly parents = new Set<string>();
 
   constructor(layers: readonly LayerAnalysis[]) {
     const ordered = [...layers].sort((a, b) => a.index - b.index);
@@ -81,9 +83,15 @@ export class MergedView {
     }
 
     for (const [path, kind] of layer.entries) {
-      const previous = this.entries.get(path);
-      if (previous?.kind === "d" && kind !== "d") this.removeBelow(path);
+      if (kind !== "d" && this.parents.has(path)) this.removeBelow(path);
       this.entries.set(path, { layer: layer.index, kind, link: layer.links.get(path) });
+      this.noteParents(path);
+    }
+  }
+
+  private noteParents(path: string): void {
+    for (let dir = dirname(path); dir !== "" && !this.parents.has(dir); dir = dirname(dir)) {
+      this.parents.add(dir);
     }
   }
 

@@ -1,0 +1,131 @@
+import { writeFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { dbPath } from "../../config/paths.js";
+import { createLogger, type Logger } from "../../log.js";
+import type { Severity } from "../../match/types.js";
+import { renderJson } from "../../report/json.js";
+import { selectFindings, type ScanResult } from "../../report/model.js";
+import { renderTable } from "../../report/table.js";
+import { DEFAULT_MAX_LAYER_BYTES } from "../../scan/inventory.js";
+import { scanImage } from "../../scan/scan.js";
+import { parseExitCode, parseFormat, parseSeverities, parseSize } from "../options.js";
+import { Progress } from "../progress.js";
+
+const FORMATS = ["table", "json"] as const;
+
+interface ImageOptions {
+  platform?: string;
+  format: (typeof FORMATS)[number];
+  output?: string;
+  severity?: Severity[];
+  ignoreUnfixed?: boolean;
+  exitCode: number;
+  quiet?: boolean;
+  db?: string;
+  cacheDir?: string;
+  maxLayerSize: number;
+  logLevel: string;
+  logFormat: "text" | "json";
+}
+
+export function registerImageCommand(program: Command): void {
+  program
+    .command("image")
+    .description("scan an image: its OS packages and their known vulnerabilities")
+    .argument(
+      "<reference>",
+      "oci:DIR[:TAG|@DIGEST], oci-archive:FILE, docker-archive:FILE, or a path",
+    )
+    .option(
+      "--platform <os/arch[/variant]>",
+      "image to pick from a multi-platform index (default linux/amd64)",
+    )
+    .option(
+      "-f, --format <format>",
+      `report format: ${FORMATS.join(", ")}`,
+      parseFormat(FORMATS),
+      "table",
+    )
+    .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .option("-s, --severity <list>", "only these severities, comma-separated", parseSeverities)
+    .option("--ignore-unfixed", "hide vulnerabilities that have no fixed version yet")
+    .option(
+      "--exit-code <n>",
+      "exit with this code when vulnerabilities are reported",
+      parseExitCode,
+      0,
+    )
+    .option("-q, --quiet", "no progress and no warnings on stderr")
+    .option("--db <file>", "vulnerability database (default: in the cache directory)")
+    .option(
+      "--cache-dir <dir>",
+      "cache directory (default $XDG_CACHE_HOME/vigil or ~/.cache/vigil)",
+    )
+    .option(
+      "--max-layer-size <size>",
+      "largest uncompressed layer, e.g. 16G",
+      parseSize,
+      DEFAULT_MAX_LAYER_BYTES,
+    )
+    .option("--log-level <level>", "error, warn, info or debug", "warn")
+    .option("--log-format <format>", "text or json", parseFormat(["text", "json"] as const), "text")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  vigil image oci:./debian-app.oci:latest
+  vigil image docker-archive:app.tar --format json --output report.json
+  vigil image app.oci.tar --severity CRITICAL,HIGH --ignore-unfixed --exit-code 1`,
+    )
+    .action(async (reference: string, opts: ImageOptions) => {
+      const log = createLogger({
+        level: opts.quiet ? "error" : opts.logLevel,
+        format: opts.logFormat,
+      });
+      const result = await runScan(reference, opts, log);
+      const findings = selectFindings(result.findings, {
+        severities: opts.severity,
+        ignoreUnfixed: opts.ignoreUnfixed,
+      });
+
+      await emit(render(result, findings, opts), opts.output);
+      if (findings.length > 0 && opts.exitCode !== 0) process.exitCode = opts.exitCode;
+    });
+}
+
+async function runScan(reference: string, opts: ImageOptions, log: Logger): Promise<ScanResult> {
+  const progress = new Progress("reading layers", !opts.quiet);
+  try {
+    const result = await scanImage(reference, {
+      platform: opts.platform,
+      maxLayerBytes: opts.maxLayerSize,
+      dbPath: dbPath(opts),
+      log,
+      onProgress: (e) => progress.add(e.bytes),
+    });
+    for (const w of result.inventory.warnings) {
+      log.warn(
+        { layer: w.layer === undefined ? undefined : w.layer + 1, path: w.path, line: w.line },
+        w.message,
+      );
+    }
+    return result;
+  } finally {
+    progress.done();
+  }
+}
+
+function render(
+  result: ScanResult,
+  findings: ReturnType<typeof selectFindings>,
+  opts: ImageOptions,
+) {
+  if (opts.format === "json") return renderJson(result, findings);
+  const color = !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  return renderTable(result, findings, { color });
+}
+
+async function emit(text: string, output: string | undefined): Promise<void> {
+  if (output) await writeFile(output, text);
+  else process.stdout.write(text);
+}

@@ -1,0 +1,38 @@
+import { Command, CommanderError } from "commander";
+import { VIGIL_VERSION } from "../about.js";
+import { describeError, VigilError } from "../errors.js";
+import { registerDbCommands } from "./commands/db.js";
+import { registerImageCommand } from "./commands/image.js";
+
+/** Exit codes: 0 pass, 1 (or --exit-code) findings, 2 error. Documented in the README. */
+export const EXIT_ERROR = 2;
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command("vigil")
+    .description("Scan container images for packages and known vulnerabilities")
+    .version(VIGIL_VERSION, "-v, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+
+  registerImageCommand(program);
+  registerDbCommands(program);
+
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.exitCode = exitCodeFor(err);
+  }
+}
+
+function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help and --version end through here with code 0.
+    return err.exitCode === 0 ? 0 : EXIT_ERROR;
+  }
+  console.error(`vigil: error: ${describeError(err)}`);
+  if (!(err instanceof VigilError) && err instanceof Error && err.stack) {
+    // An unexpected failure is a bug: the stack helps whoever reports it.
+    console.error(err.stack);
+  }
+  return EXIT_ERROR;
+}

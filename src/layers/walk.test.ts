@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { VigilError } from "../errors.js";
+import { inventoryImage } from "../scan/inventory.js";
+import { writeOciLayout, type FixtureLayer } from "../testing/oci-builder.js";
+
+const status = (...pkgs: string[]) =>
+  pkgs
+    .map((p) => {
+      const [name, version] = p.split("@");
+      return `Package: ${name}\nStatus: install ok installed\nVersion: ${version}\nArchitecture: amd64\n`;
+    })
+    .join("\n");
+
+const debianRelease = {
+  name: "etc/os-release",
+  content: 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n',
+};
+
+async function scan(layers: FixtureLayer[], maxLayerBytes?: number) {
+  const dir = await writeOciLayout(layers);
+  return inventoryImage(`oci:${dir}`, { maxLayerBytes });
+}
+
+async function scanError(layers: FixtureLayer[], maxLayerBytes?: number): Promise<VigilError> {
+  const err = await scan(layers, maxLayerBytes).then(
+    () => assert.fail("the scan should have failed"),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof VigilError, `expected a VigilError, got ${String(err)}`);
+  return err;
+}
+
+const names = (inv: Awaited<ReturnType<typeof scan>>) =>
+  inv.packages.map((p) => `${p.name}@${p.version}#${p.layer.index}`);
+
+describe("layer walking and merging", () => {
+  it("attributes a package to the layer that introduced it, not the last rewrite", async () => {
+    const inv = await scan([
+      { entries: [debianRelease, { name: "var/lib/dpkg/status", content: status("a@1", "b@1") }] },
+      { entries: [{ name: "var/lib/dpkg/status", content: status("a@1", "b@2", "c@1") }] },
+    ]);
+    assert.deepEqual(names(inv), ["a@1#0", "b@2#1", "c@1#1"]);
+    assert.equal(inv.os?.family, "debian");
+    assert.equal(inv.os?.release, "12");
+  });
+
+  it("drops what a whiteout deletes", async () => {
+    const inv = await scan([
+      { entries: [{ name: "var/lib/dpkg/status", content: status("a@1") }] },
+      { entries: [{ name: "var/lib/dpkg/.wh.status" }] },
+    ]);
+    assert.deepEqual(names(inv), []);
+  });
+
+  it("hides a directory's lower contents behind an opaque marker, keeping the new ones", async () => {
+    const inv = await scan([
+      { entries: [{ name: "var/lib/dpkg/status.d/old", content: "Package: old\nVersion: 1\n" }] },
+      {
+        entries: [
+          { name: "var/lib/dpkg/status.d/.wh..wh..opq" },
+          { name: "var/lib/dpkg/status.d/new", content: "Package: new\nVersion: 2\n" },
+        ],
+      },
+    ]);
+    assert.deepEqual(names(inv), ["new@2#1"]);
+  });
+
+  it("drops files under a directory a later layer replaced with a symlink", async () => {
+    const inv = await scan([
+      { entries: [{ name: "lib/apk/db/installed", content: "P:musl\nV:1.2-r0\n\n" }] },
+      { entries: [{ name: "lib/apk", type: "symlink", linkname: "/elsewhere" }] },
+    ]);
+    assert.deepEqual(names(inv), []);
+  });
+
+  it("reads a claimed file through a hard link in the same layer", async () => {
+    const inv = await scan([
+      {
+        entries: [
+          { name: "usr/lib/os-release", content: "ID=alpine\nVERSION_ID=3.18.9\n" },
+          { name: "etc/os-release", type: "link", linkname: "usr/lib/os-release" },
+        ],
+      },
+    ]);
+    assert.equal(inv.os?.source, "/etc/os-release");
+    assert.equal(inv.os?.release, "3.18");
+  });
+
+  it("reads uncompressed layers and warns about a malformed entry without stopping", async () => {
+    const bad = `${status("a@1")}\nPackage: broken\nStatus: install ok installed\n\n${status("z@9")}`;
+    const inv = await scan([
+      { compression: "none", entries: [{ name: "var/lib/dpkg/status", content: bad }] },
+    ]);
+    assert.deepEqual(names(inv), ["a@1#0", "z@9#0"]);
+    assert.equal(inv.warnings.length, 1);
+    assert.equal(inv.warnings[0]?.code, "MALFORMED_ENTRY");
+    assert.equal(inv.warnings[0]?.path, "/var/lib/dpkg/status");
+    assert.equal(inv.warnings[0]?.line, 6);
+  });
+
+  it("refuses entries that climb out with '..', naming the layer and entry", async () => {
+    const err = await scanError([{ entries: [{ name: "../../vigil-escape", content: "x" }] }]);
+    assert.equal(err.code, "UNSAFE_PATH");
+    assert.match(err.message, /layer 1 .*"\.\.\/\.\.\/vigil-escape"/);
+    assert.equal(existsSync(path.join(tmpdir(), "..", "vigil-escape")), false);
+  });
+
+  it("refuses absolute entry names and hard links that point outside", async () => {
+    const abs = await scanError([{ entries: [{ name: "/etc/passwd", content: "x" }] }]);
+    assert.equal(abs.code, "UNSAFE_PATH");
+    const link = await scanError([
+      { entries: [{ name: "etc/x", type: "link", linkname: "../../etc/shadow" }] },
+    ]);
+    assert.equal(link.code, "UNSAFE_PATH");
+  });
+
+  it("reports a truncated layer as corrupt", async () => {
+    const big = "Package: a\nVersion: 1\n".repeat(5000);
+    const err = await scanError([
+      { entries: [{ name: "var/lib/dpkg/status", content: big }], truncateTo: 300 },
+    ]);
+    assert.equal(err.code, "CORRUPT_LAYER");
+    assert.match(err.message, /layer 1/);
+  });
+
+  it("rejects a layer whose content does not match its diff_id", async () => {
+    const err = await scanError([{ entries: [{ name: "a", content: "x" }], wrongDiffId: true }]);
+    assert.equal(err.code, "DIGEST_MISMATCH");
+  });
+
+  it("rejects a blob altered after the manifest was written", async () => {
+    const dir = await writeOciLayout([{ entries: [{ name: "a", content: "original" }] }]);
+    const index = JSON.parse(await readFile(path.join(dir, "index.json"), "utf8"));
+    const manifestFile = path.join(dir, "blobs/sha256", index.manifests[0].digest.slice(7));
+    const manifest = JSON.parse(await readFile(manifestFile, "utf8"));
+    const layerFile = path.join(dir, "blobs/sha256", manifest.layers[0].digest.slice(7));
+    const bytes = await readFile(layerFile);
+    bytes[bytes.length - 5] = (bytes[bytes.length - 5] as number) ^ 0xff; // inside the gzip trailer: decodes, but the digest differs
+    await writeFile(layerFile, bytes);
+
+    const err = await inventoryImage(`oci:${dir}`).then(
+      () => assert.fail("should fail"),
+      (e: VigilError) => e,
+    );
+    assert.ok(["DIGEST_MISMATCH", "CORRUPT_LAYER"].includes(err.code), err.message);
+  });
+
+  it("stops a layer that expands past the size cap", async () => {
+    const zeros = Buffer.alloc(2 << 20);
+    const err = await scanError([{ entries: [{ name: "big", content: zeros }] }], 1 << 20);
+    assert.equal(err.code, "LIMIT_EXCEEDED");
+  });
+});

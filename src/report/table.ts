@@ -1,0 +1,76 @@
+import Table from "cli-table3";
+import pc from "picocolors";
+import type { Finding, Severity } from "../match/types.js";
+import { SEVERITIES } from "../match/types.js";
+import { countBySeverity, type ScanResult } from "./model.js";
+
+export interface TableOptions {
+  color: boolean;
+}
+
+/** The report for people: one table per target, most severe first, then a summary. */
+export function renderTable(
+  result: ScanResult,
+  findings: readonly Finding[],
+  opts: TableOptions,
+): string {
+  const { inventory } = result;
+  const os = inventory.os ? `${inventory.os.family} ${inventory.os.release}` : "unknown OS";
+  const lines = [
+    `${inventory.image.reference} (${os})`,
+    `${inventory.packages.length} packages, ${summary(findings, opts.color)}`,
+  ];
+
+  if (findings.length > 0) lines.push(findingsTable(findings, opts).toString());
+  if (!inventory.os) lines.push("note: no OS detected; OS packages were not matched");
+  if (inventory.warnings.length > 0) {
+    lines.push(`${inventory.warnings.length} warning(s); see --format json or the log`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function summary(findings: readonly Finding[], color: boolean): string {
+  const counts = countBySeverity(findings);
+  const parts = SEVERITIES.filter((s) => counts[s] > 0).map(
+    (s) => `${paint(s, s, color)}: ${counts[s]}`,
+  );
+  const total = `${findings.length} vulnerabilit${findings.length === 1 ? "y" : "ies"}`;
+  return parts.length > 0 ? `${total} (${parts.join(", ")})` : total;
+}
+
+function findingsTable(findings: readonly Finding[], opts: TableOptions) {
+  const table = new Table({
+    head: ["Package", "Version", "Vulnerability", "Severity", "Status", "Fixed in", "Title"],
+    style: { head: opts.color ? ["bold"] : [], border: opts.color ? ["grey"] : [] },
+    colWidths: [null, null, null, null, null, null, 50],
+    wordWrap: true,
+  });
+  for (const f of findings) {
+    table.push([
+      f.package.name,
+      f.package.version,
+      f.id,
+      paint(f.severity, f.severity, opts.color),
+      f.status,
+      f.fixedVersion ?? "",
+      f.title ?? "",
+    ]);
+  }
+  return table;
+}
+
+function paint(text: string, severity: Severity, color: boolean): string {
+  if (!color) return text;
+  switch (severity) {
+    case "CRITICAL":
+      return pc.bold(pc.red(text));
+    case "HIGH":
+      return pc.red(text);
+    case "MEDIUM":
+      return pc.yellow(text);
+    case "LOW":
+      return pc.blue(text);
+    default:
+      return pc.dim(text);
+  }
+}

@@ -1,0 +1,37 @@
+import type { Logger } from "../log.js";
+import { matchInventory } from "../match/matcher.js";
+import type { DatabaseSummary, ScanResult } from "../report/model.js";
+import { VulnDb } from "../vulndb/index.js";
+import { inventoryImage, type InventoryOptions } from "./inventory.js";
+
+export interface ScanOptions extends InventoryOptions {
+  dbPath: string;
+  log: Logger;
+}
+
+/** One image scan: inventory from the layers, then matching against the local DB. */
+export async function scanImage(reference: string, opts: ScanOptions): Promise<ScanResult> {
+  // Open the DB first: a missing DB should fail before minutes of layer reading.
+  const db = VulnDb.open(opts.dbPath);
+  try {
+    const inventory = await inventoryImage(reference, opts);
+    opts.log.info(
+      { packages: inventory.packages.length, os: inventory.os?.family },
+      "inventory built",
+    );
+
+    const findings = matchInventory(inventory, db);
+    opts.log.info({ findings: findings.length }, "matched against the vulnerability DB");
+    return { inventory, findings, database: summarize(db) };
+  } finally {
+    db.close();
+  }
+}
+
+function summarize(db: VulnDb): DatabaseSummary {
+  return {
+    path: db.path,
+    schemaVersion: db.meta().schemaVersion,
+    feeds: db.feeds().map((f) => ({ name: f.name, importedAt: f.importedAt, records: f.records })),
+  };
+}
