@@ -1,0 +1,34 @@
+// Test-only: the corpus images and what EXPECTED.json says a correct scanner finds.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { corpusDir } from "./shared.js";
+
+export interface ExpectedImage {
+  name: string;
+  manifestDigest: string;
+  rootfs: {
+    os: Record<string, string>;
+    dpkg: { name: string; version: string; arch: string }[];
+    apk: { name: string; version: string; arch: string }[];
+  };
+}
+
+export function expectedImages(): ExpectedImage[] {
+  const file = path.join(corpusDir(), "EXPECTED.json");
+  if (!existsSync(file)) {
+    throw new Error(`${file} missing: run scripts/ensure-corpus.sh (npm test does)`);
+  }
+  return (JSON.parse(readFileSync(file, "utf8")) as { images: ExpectedImage[] }).images;
+}
+
+/** Every reference form the corpus has for an image: layout, oci-archive, docker-archive. */
+export function referencesFor(name: string): string[] {
+  const dir = corpusDir();
+  const refs = [
+    `oci:${path.join(dir, `${name}.oci`)}:latest`,
+    `oci-archive:${path.join(dir, `${name}.oci.tar`)}`,
+  ];
+  const docker = path.join(dir, `${name}.docker.tar`);
+  if (existsSync(docker)) refs.push(`docker-archive:${docker}`);
+  return refs;
+}
