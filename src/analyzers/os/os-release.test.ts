@@ -35,7 +35,11 @@ describe("os-release on real releases (claircore samples)", () => {
 
   it("gives Ubuntu's YY.MM from os-release and from lsb-release alike", () => {
     const dir = path.join(root, "ubuntu", "dist");
-    for (const release of readdirSync(dir)) {
+    // claircore keeps a Debian 11 file here as a negative case: it must stay Debian.
+    const negative = osOf(path.join(dir, "11", "etc", "os-release"));
+    assert.deepEqual([negative?.family, negative?.release], ["debian", "11"]);
+
+    for (const release of readdirSync(dir).filter((r) => r !== "11")) {
       const osFile = path.join(dir, release, "etc", "os-release");
       // Ubuntu before 12.04 had no os-release; lsb-release is all there is.
       if (existsSync(osFile)) {
