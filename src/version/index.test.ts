@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import { schemeForEcosystem, schemeForRangeType } from "./index.js";
+
+// [OSV ecosystem string, expected scheme name or undefined]
+const ECOSYSTEMS: [string, string | undefined][] = [
+  ["Debian", "dpkg"],
+  ["Debian:12", "dpkg"],
+  ["Ubuntu:22.04:LTS", "dpkg"],
+  ["Ubuntu:Pro:18.04:LTS", "dpkg"],
+  ["Alpine", "apk"],
+  ["Alpine:v3.18", "apk"],
+  ["npm", "semver"],
+  ["crates.io", "semver"],
+  ["Go", "semver"],
+  ["Hex", "semver"],
+  ["PyPI", undefined], // no PEP 440 ordering yet
+  ["Maven", undefined],
+  ["debian", undefined], // ecosystem names are case-sensitive
+  ["", undefined],
+];
+
+describe("schemeForEcosystem", () => {
+  for (const [ecosystem, want] of ECOSYSTEMS) {
+    it(`${JSON.stringify(ecosystem)} uses ${want ?? "no scheme yet"}`, () => {
+      assert.equal(schemeForEcosystem(ecosystem)?.name, want);
+    });
+  }
+});
+
+describe("schemeForRangeType", () => {
+  it("uses SemVer for SEMVER ranges whatever the ecosystem", () => {
+    assert.equal(schemeForRangeType("SEMVER", "PyPI")?.name, "semver");
+    assert.equal(schemeForRangeType("SEMVER", "Debian:12")?.name, "semver");
+  });
+
+  it("uses the ecosystem's ordering for ECOSYSTEM ranges", () => {
+    assert.equal(schemeForRangeType("ECOSYSTEM", "Debian:12")?.name, "dpkg");
+    assert.equal(schemeForRangeType("ECOSYSTEM", "PyPI"), undefined);
+  });
+});
