@@ -112,6 +112,19 @@ test("a corrupt hash page loses its packages only", () => {
   assert.match(warnings[0] ?? "", /offset 7 outside/);
 });
 
+test("a page that is not where it says it is", () => {
+  const db = centos5();
+  const [page = 0] = hashPages(db);
+  const item = offPageItems(db).at(-1) ?? 0; // on another hash page
+  db.writeUInt32LE(page + 1, page * PAGE + 8);
+  const first = db.readUInt32LE(item + 4);
+  db.writeUInt32LE(first + 1, first * PAGE + 8);
+
+  const { warnings } = read(db);
+  assert.match(warnings.join("\n"), new RegExp(`hash page ${page} names itself page ${page + 1}`));
+  assert.match(warnings.join("\n"), new RegExp(`overflow page ${first} .* does not fit`));
+});
+
 test("a truncated file is reported and read as far as it goes", () => {
   const db = centos5();
   const { blobs, warnings } = read(db.subarray(0, 600 * PAGE + 100));

@@ -41,6 +41,10 @@ export function* bdbBlobs(db: Buffer, warn: Warn): Generator<Buffer> {
     const page = pageAt(layout, pgno);
     const type = page[25];
     if (type !== P_HASH && type !== P_HASH_UNSORTED) continue;
+    if (u32(layout, page, 8) !== pgno) {
+      warn(`hash page ${pgno} names itself page ${u32(layout, page, 8)}; it is skipped`);
+      continue;
+    }
     yield* pairs(layout, pgno, claimed, warn);
   }
 }
@@ -182,7 +186,8 @@ function overflow(
 
     const page = pageAt(l, pgno);
     const len = u16(l, page, 22);
-    if (page[25] !== P_OVERFLOW || len > room || filled + len > total) {
+    const fits = u32(l, page, 8) === pgno && len <= room && filled + len <= total;
+    if (page[25] !== P_OVERFLOW || !fits) {
       warn(`overflow page ${pgno} (type ${page[25]}, ${len} bytes) does not fit its chain`);
       return undefined;
     }
