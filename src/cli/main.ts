@@ -8,6 +8,12 @@ import { registerImageCommand } from "./commands/image.js";
 export const EXIT_ERROR = 2;
 
 export async function main(argv: string[]): Promise<void> {
+  // `vigil image … | head` closes stdout early: that is not an error.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+
   const program = new Command("vigil")
     .description("Scan container images for packages and known vulnerabilities")
     .version(VIGIL_VERSION, "-v, --version")

@@ -3,12 +3,14 @@
 // undefined, so callers can report them instead of guessing.
 import { apkScheme } from "./apk.js";
 import { dpkgScheme } from "./dpkg.js";
+import { rpmScheme } from "./rpm.js";
 import { semverScheme } from "./semver.js";
 import type { VersionScheme } from "./types.js";
 
 export type { VersionScheme } from "./types.js";
 export { apkFuzzyMatch, apkScheme, compareApk, isValidApk, type ApkFuzzyOp } from "./apk.js";
 export { compareDpkg, dpkgScheme, isValidDpkg } from "./dpkg.js";
+export { compareEvr, rpmScheme } from "./rpm.js";
 export { compareSemver, isValidSemver, semverScheme } from "./semver.js";
 
 /** Keyed by the ecosystem name before any `:release` suffix. */
@@ -18,6 +20,14 @@ const SCHEMES: ReadonlyMap<string, VersionScheme> = new Map([
   ["Wolfi", apkScheme],
   ["Debian", dpkgScheme],
   ["Ubuntu", dpkgScheme],
+  ["AlmaLinux", rpmScheme],
+  ["Rocky Linux", rpmScheme],
+  ["Red Hat", rpmScheme],
+  ["SUSE", rpmScheme],
+  ["openSUSE", rpmScheme],
+  ["Mageia", rpmScheme],
+  ["openEuler", rpmScheme],
+  ["Azure Linux", rpmScheme],
   ["npm", semverScheme],
   ["crates.io", semverScheme],
   ["Go", semverScheme],

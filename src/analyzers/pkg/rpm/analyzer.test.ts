@@ -3,7 +3,7 @@ import { test } from "node:test";
 
 import { readRpmDb, rpmAnalyzer } from "./analyzer.js";
 import { detectFormat } from "./db.js";
-import { asRow, cachedFullNdb, expectedRows, type Fixture, fixtures, load } from "./testdata.js";
+import { asRow, expectedRows, type Fixture, fixtures, load } from "./testdata.js";
 
 function assertMatchesRpmQa(fixture: Fixture) {
   const out = rpmAnalyzer.analyze({ path: "var/lib/rpm/Packages", content: load(fixture.db) });
@@ -17,12 +17,6 @@ function assertMatchesRpmQa(fixture: Fixture) {
 for (const fixture of fixtures) {
   test(`${fixture.name}: every package equals rpm -qa`, () => assertMatchesRpmQa(fixture));
 }
-
-test("centos7 ndb of all packages, when the fixture script left it in its cache", (t) => {
-  const fixture = cachedFullNdb();
-  if (!fixture) return t.skip("run scripts/make-rpm-fixtures.sh to make it");
-  assertMatchesRpmQa(fixture);
-});
 
 test("the format comes from the bytes", () => {
   const want = ["bdb", "bdb", "sqlite", "bdb", "ndb"];

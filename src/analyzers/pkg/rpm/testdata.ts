@@ -1,6 +1,5 @@
 // Test-only: the real rpm databases and their `rpm -qa` lists.
-import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 
@@ -43,17 +42,6 @@ export const fixtures: Fixture[] = [
     expected: local("centos7-subset.expected.tsv"),
   },
 ];
-
-/**
- * The whole CentOS 7 database as ndb, which scripts/make-rpm-fixtures.sh
- * leaves in its cache (too big to commit); undefined when it is not there.
- */
-export function cachedFullNdb(): Fixture | undefined {
-  const cache = process.env.VIGIL_RPM_CACHE ?? path.join(homedir(), ".cache", "vigil-rpm-ndb");
-  const db = path.join(cache, "centos7-plain.Packages.db");
-  if (!existsSync(db)) return undefined;
-  return { name: "centos7 ndb (cached)", db, expected: shared("centos7-plain.expected.tsv") };
-}
 
 export function load(file: string): Buffer {
   const bytes = readFileSync(file);
