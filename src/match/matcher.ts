@@ -41,7 +41,11 @@ function hitsFor(target: MatchTarget, db: VulnDb): Hit[] {
     for (const entry of advisory.affected) {
       const result = evaluateAffected(entry as OsvAffected, target.version);
       if (!result.affected) continue;
-      hits.push({ advisory, ecosystem: entry.package.ecosystem, fixedVersion: result.fixedVersion });
+      hits.push({
+        advisory,
+        ecosystem: entry.package.ecosystem,
+        fixedVersion: result.fixedVersion,
+      });
       break;
     }
   }
@@ -81,7 +85,14 @@ function toFinding(pkg: Package, group: Hit[]): Finding {
 
 /** The most severe rating wins; a rating from a scored vector beats a bare word. */
 function rank(hit: Hit): number {
-  const order: Record<string, number> = { UNKNOWN: 0, NONE: 1, LOW: 2, MEDIUM: 3, HIGH: 4, CRITICAL: 5 };
+  const order: Record<string, number> = {
+    UNKNOWN: 0,
+    NONE: 1,
+    LOW: 2,
+    MEDIUM: 3,
+    HIGH: 4,
+    CRITICAL: 5,
+  };
   const s = hit.advisory.severity;
   return (order[s.label] ?? 0) * 2 + (s.source === "cvss" ? 1 : 0);
 }
