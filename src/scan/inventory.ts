@@ -6,7 +6,7 @@ import type { Inventory } from "../inventory/types.js";
 import type { LayerAnalysis } from "../layers/types.js";
 import { walkLayer } from "../layers/walk.js";
 import { openImage } from "../source/index.js";
-import type { LayerBlob } from "../source/types.js";
+import type { ImageSource, LayerBlob } from "../source/types.js";
 
 export interface InventoryOptions {
   platform?: string;
@@ -23,7 +23,15 @@ export async function inventoryImage(
   reference: string,
   opts: InventoryOptions = {},
 ): Promise<Inventory> {
-  const source = await openImage(reference, { platform: opts.platform });
+  return inventorySource(await openImage(reference, { platform: opts.platform }), opts);
+}
+
+/** The same, for an image already resolved. */
+export async function inventorySource(
+  source: ImageSource,
+  opts: InventoryOptions = {},
+): Promise<Inventory> {
+  const reference = source.reference;
   const analyses = await mapLimit(source.layers, concurrency(), (layer) =>
     walkLayer(layer, {
       image: reference,

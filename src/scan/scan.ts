@@ -2,7 +2,8 @@ import type { Logger } from "../log.js";
 import { matchInventory } from "../match/matcher.js";
 import type { DatabaseSummary, ScanResult } from "../report/model.js";
 import { VulnDb } from "../vulndb/index.js";
-import { inventoryImage, type InventoryOptions } from "./inventory.js";
+import { openImage } from "../source/index.js";
+import { inventorySource, type InventoryOptions } from "./inventory.js";
 
 export interface ScanOptions extends InventoryOptions {
   dbPath: string;
@@ -11,10 +12,12 @@ export interface ScanOptions extends InventoryOptions {
 
 /** One image scan: inventory from the layers, then matching against the local DB. */
 export async function scanImage(reference: string, opts: ScanOptions): Promise<ScanResult> {
-  // Open the DB first: a missing DB should fail before minutes of layer reading.
+  // Resolve the image, then open the DB, and only then read layers: a bad
+  // reference or a missing DB fails in milliseconds, not after minutes.
+  const source = await openImage(reference, { platform: opts.platform });
   const db = VulnDb.open(opts.dbPath);
   try {
-    const inventory = await inventoryImage(reference, opts);
+    const inventory = await inventorySource(source, opts);
     opts.log.info(
       { packages: inventory.packages.length, os: inventory.os?.family },
       "inventory built",

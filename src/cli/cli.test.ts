@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { before, describe, it } from "node:test";
+import { VIGIL_VERSION } from "../about.js";
+import { writeOciLayout } from "../testing/oci-builder.js";
+import { repoRoot, sharedData } from "../testing/shared.js";
+
+const bin = path.join(repoRoot, "bin", "vigil.js");
+const home = mkdtempSync(path.join(tmpdir(), "vigil-home-"));
+const cache = mkdtempSync(path.join(tmpdir(), "vigil-cache-"));
+
+/** Runs the real CLI with its cache and home in temp dirs, stdout not a terminal. */
+function vigil(...args: string[]) {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    VIGIL_CACHE_DIR: cache,
+    NO_COLOR: "1",
+  };
+  delete env.VIGIL_DB;
+  delete env.XDG_CACHE_HOME;
+  const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function oneLineError(stderr: string): string {
+  const lines = stderr.trim().split("\n");
+  assert.equal(lines.length, 1, `expected one line, got:\n${stderr}`);
+  assert.match(lines[0] as string, /^vigil: error: /);
+  return lines[0] as string;
+}
+
+let alpine34 = "";
+
+before(async () => {
+  // The real Alpine 3.4-era apk database and os-release, packed as an image.
+  alpine34 = await writeOciLayout([
+    {
+      entries: [
+        {
+          name: "etc/os-release",
+          content: readFileSync(
+            sharedData("pkgdb", "os-release", "claircore", "alpine", "3.4", "etc", "os-release"),
+          ),
+        },
+        {
+          name: "lib/apk/db/installed",
+          content: readFileSync(sharedData("pkgdb", "apk", "trivy-apk-testdata.installed")),
+        },
+      ],
+    },
+  ]);
+});
+
+describe("vigil CLI", () => {
+  it("prints its version and help", () => {
+    const version = vigil("--version");
+    assert.equal(version.code, 0);
+    assert.equal(version.stdout.trim(), VIGIL_VERSION);
+    const help = vigil("image", "--help");
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--exit-code/);
+    assert.match(help.stdout, /--ignore-unfixed/);
+  });
+
+  it("exits 2 with one line when the DB is missing, and says how to make one", () => {
+    const r = vigil("image", `oci:${alpine34}`);
+    assert.equal(r.code, 2);
+    assert.match(oneLineError(r.stderr), /vigil db import/);
+  });
+
+  it("exits 2 on an unknown reference and a bad option", () => {
+    const missing = vigil("image", "/no/such/image.tar");
+    assert.equal(missing.code, 2);
+    assert.match(oneLineError(missing.stderr), /\/no\/such\/image\.tar/);
+    const bad = vigil("image", "--format", "xml", "x");
+    assert.equal(bad.code, 2);
+  });
+
+  it("imports the secdb, reports a table, and gates on --exit-code", () => {
+    const v34 = sharedData("feeds", "alpine-secdb", "v3.4");
+    const imported = vigil(
+      "db",
+      "import",
+      path.join(v34, "main.json"),
+      path.join(v34, "community.json"),
+    );
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stdout, /alpine-secdb:v3\.4\/main: \d+ records/);
+
+    const table = vigil("image", `oci:${alpine34}`, "--exit-code", "3");
+    assert.equal(table.code, 3, table.stderr);
+    assert.match(table.stdout, /\(alpine 3\.4\)/);
+    assert.match(table.stdout, /musl .*CVE-2016-8859/);
+    assert.match(table.stderr, /warn: entry without P: or V: .*line=23/);
+
+    const status = vigil("db", "status");
+    assert.match(status.stdout, /schema 1, written by vigil/);
+  });
+
+  it("writes the JSON report to --output, consistent with itself", () => {
+    const out = path.join(cache, "report.json");
+    const r = vigil("image", `oci:${alpine34}`, "--format", "json", "--output", out, "--quiet");
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, "");
+    assert.equal(r.stderr, "", "--quiet keeps stderr empty");
+
+    const report = JSON.parse(readFileSync(out, "utf8"));
+    assert.equal(report.schema, "vigil.report/v1");
+    assert.equal(report.os.family, "alpine");
+    assert.equal(report.summary.packages, report.packages.length);
+    assert.equal(report.summary.vulnerabilities, report.vulnerabilities.length);
+    assert.ok(report.vulnerabilities.length > 10);
+    assert.ok(report.vulnerabilities.every((v: { status: string }) => v.status === "fixed"));
+    assert.equal(report.warnings[0].code, "MALFORMED_ENTRY");
+  });
+
+  it("filters by severity and fixability before deciding the exit code", () => {
+    const high = vigil(
+      "image",
+      `oci:${alpine34}`,
+      "--severity",
+      "HIGH,CRITICAL",
+      "--exit-code",
+      "1",
+      "--format",
+      "json",
+    );
+    assert.equal(high.code, 0, "the secdb carries no severities, so nothing is HIGH");
+    assert.equal(JSON.parse(high.stdout).vulnerabilities.length, 0);
+    const bad = vigil("image", `oci:${alpine34}`, "--severity", "SEVERE");
+    assert.equal(bad.code, 2);
+  });
+
+  it("reports a truncated layer as one line naming the layer, exit 2", async () => {
+    const dir = await writeOciLayout([
+      { entries: [{ name: "big", content: Buffer.alloc(200_000, 7) }], truncateTo: 100 },
+    ]);
+    const r = vigil("image", `oci:${dir}`);
+    assert.equal(r.code, 2);
+    assert.match(oneLineError(r.stderr), /layer 1 /);
+  });
+
+  it("writes nothing outside its cache directory", () => {
+    vigil("image", `oci:${alpine34}`, "--quiet");
+    assert.deepEqual(readdirSync(home), []);
+    assert.ok(existsSync(path.join(cache, "db", "vigil.db")));
+  });
+});
