@@ -42,6 +42,8 @@ function findingsTable(findings: readonly Finding[], opts: TableOptions) {
   const table = new Table({
     head: ["Package", "Version", "Vulnerability", "Severity", "Status", "Fixed in", "Title"],
     style: { head: opts.color ? ["bold"] : [], border: opts.color ? ["grey"] : [] },
+    // No rule between rows: a long report stays readable in a CI log.
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
     colWidths: [null, null, null, null, null, null, 50],
     wordWrap: true,
   });
