@@ -1,0 +1,173 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { VigilError } from "../errors.js";
+import { writeOciLayout } from "../testing/oci-builder.js";
+import { sharedData } from "../testing/shared.js";
+import { openImage } from "./index.js";
+import { parseReference } from "./reference.js";
+
+async function failure(p: Promise<unknown>): Promise<VigilError> {
+  const err = await p.then(
+    () => assert.fail("expected an error"),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof VigilError, String(err));
+  return err;
+}
+
+/** Two single-platform layouts merged into one with a nested image index. */
+async function multiPlatformLayout(): Promise<{ dir: string; amd64: string; arm64: string }> {
+  const amd = await writeOciLayout([{ entries: [{ name: "a", content: "amd64" }] }]);
+  const arm = await writeOciLayout([{ entries: [{ name: "a", content: "arm64" }] }], {
+    architecture: "arm64",
+    variant: "v8",
+  });
+  for (const blob of readdirSync(path.join(arm, "blobs/sha256"))) {
+    cpSync(path.join(arm, "blobs/sha256", blob), path.join(amd, "blobs/sha256", blob));
+  }
+  const manifestOf = (dir: string) =>
+    JSON.parse(readFileSync(path.join(dir, "index.json"), "utf8")).manifests[0];
+  const amdManifest = manifestOf(amd);
+  const armManifest = manifestOf(arm);
+
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.index.v1+json",
+      manifests: [
+        {
+          ...amdManifest,
+          annotations: undefined,
+          platform: { os: "linux", architecture: "amd64" },
+        },
+        {
+          ...armManifest,
+          annotations: undefined,
+          platform: { os: "linux", architecture: "arm64", variant: "v8" },
+        },
+      ],
+    }),
+  );
+  const indexDigest = `sha256:${createHash("sha256").update(index).digest("hex")}`;
+  writeFileSync(path.join(amd, "blobs/sha256", indexDigest.slice(7)), index);
+  writeFileSync(
+    path.join(amd, "index.json"),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: "application/vnd.oci.image.index.v1+json",
+          digest: indexDigest,
+          size: index.length,
+          annotations: { "org.opencontainers.image.ref.name": "multi" },
+        },
+        { ...amdManifest, annotations: { "org.opencontainers.image.ref.name": "single" } },
+      ],
+    }),
+  );
+  return { dir: amd, amd64: amdManifest.digest, arm64: armManifest.digest };
+}
+
+describe("image references", () => {
+  it("parses every reference form", () => {
+    assert.deepEqual(parseReference("oci:/x/y.oci:latest"), {
+      kind: "oci-layout",
+      path: "/x/y.oci",
+      tag: "latest",
+    });
+    assert.deepEqual(parseReference(`oci:/x@sha256:${"a".repeat(64)}`), {
+      kind: "oci-layout",
+      path: "/x",
+      digest: `sha256:${"a".repeat(64)}`,
+    });
+    assert.deepEqual(parseReference("oci-archive:img.tar"), {
+      kind: "oci-archive",
+      path: "img.tar",
+    });
+    assert.deepEqual(parseReference("docker-archive:a.tar:repo/x:1.0"), {
+      kind: "docker-archive",
+      path: "a.tar",
+      tag: "repo/x:1.0",
+    });
+    assert.deepEqual(parseReference("./dir.v1/image"), { kind: "path", path: "./dir.v1/image" });
+    assert.throws(
+      () => parseReference("oci:/x@sha256:short"),
+      (e: VigilError) => e.code === "BAD_REFERENCE",
+    );
+    assert.throws(
+      () => parseReference(""),
+      (e: VigilError) => e.code === "BAD_REFERENCE",
+    );
+  });
+});
+
+describe("choosing an image in a layout", () => {
+  it("picks the platform from a nested index, linux/amd64 by default", async () => {
+    const { dir, amd64, arm64 } = await multiPlatformLayout();
+    assert.equal((await openImage(`oci:${dir}:multi`)).digest, amd64);
+    assert.equal((await openImage(`oci:${dir}:multi`, { platform: "linux/arm64" })).digest, arm64);
+    assert.equal(
+      (await openImage(`oci:${dir}:multi`, { platform: "linux/arm64/v8" })).digest,
+      arm64,
+    );
+    assert.equal((await openImage(`oci:${dir}@${arm64}`)).digest, arm64);
+  });
+
+  it("lists what is there when the choice is ambiguous or empty", async () => {
+    const { dir } = await multiPlatformLayout();
+    const none = await failure(openImage(`oci:${dir}:multi`, { platform: "linux/s390x" }));
+    assert.equal(none.code, "AMBIGUOUS_IMAGE");
+    assert.match(none.message, /none for linux\/s390x.*linux\/amd64.*linux\/arm64\/v8/);
+
+    const tag = await failure(openImage(`oci:${dir}:nope`));
+    assert.equal(tag.code, "NOT_FOUND");
+    assert.match(tag.hint ?? "", /multi, single/);
+
+    const digest = await failure(openImage(`oci:${dir}@sha256:${"0".repeat(64)}`));
+    assert.equal(digest.code, "NOT_FOUND");
+  });
+
+  it("refuses a manifest whose bytes do not match its digest", async () => {
+    const dir = await writeOciLayout([{ entries: [{ name: "a", content: "x" }] }]);
+    const digest = JSON.parse(readFileSync(path.join(dir, "index.json"), "utf8")).manifests[0]
+      .digest;
+    const file = path.join(dir, "blobs/sha256", digest.slice(7));
+    writeFileSync(file, readFileSync(file, "utf8").replace("schemaVersion", "schemaversion"));
+    assert.equal((await failure(openImage(`oci:${dir}`))).code, "DIGEST_MISMATCH");
+  });
+});
+
+describe("real archives from other tools", () => {
+  const images = sharedData("rootfs", "images");
+  const cases: [string, string, number][] = [
+    ["alpine-3.14.9.containerd-oci+docker-archive.tar", "oci-archive", 1],
+    ["hello-world.oci+docker-archive.tar", "oci-archive", 1],
+    ["busybox.skopeo-docker-archive.tar", "docker-archive", 1],
+    ["busybox-1.31.1.oci-layout.tar", "oci-archive", 1],
+  ];
+
+  for (const [file, kind, layers] of cases) {
+    it(`opens ${file} as ${kind}`, async () => {
+      const image = await openImage(path.join(images, file));
+      assert.equal(image.kind, kind);
+      assert.equal(image.layers.length, layers);
+      assert.match(image.layers[0]?.diffId ?? "", /^sha256:[a-f0-9]{64}$/);
+    });
+  }
+
+  it("reads the same containerd export as a docker-archive when asked to", async () => {
+    const image = await openImage(`docker-archive:${path.join(images, cases[0]?.[0] as string)}`);
+    assert.equal(image.kind, "docker-archive");
+    assert.deepEqual(image.tags, ["alpine:3.14"]);
+    // Newer docker-archives name layers by blob digest, which is then verified.
+    assert.match(image.layers[0]?.digest ?? "", /^sha256:d2610770/);
+  });
+
+  it("rejects an archive whose config lists more layers than it holds", async () => {
+    const err = await failure(openImage(path.join(images, "nginx-debian-trimmed.docker-save.tar")));
+    assert.equal(err.code, "BAD_MANIFEST");
+  });
+});
