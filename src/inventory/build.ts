@@ -1,4 +1,5 @@
-import type { OsFact } from "../analyzers/types.js";
+import type { Analyzer, OsFact } from "../analyzers/types.js";
+import { VigilError } from "../errors.js";
 import { MergedView } from "../layers/merge.js";
 import type { FileFinding, LayerAnalysis } from "../layers/types.js";
 import type { ImageSource } from "../source/types.js";
@@ -21,9 +22,14 @@ type LayeredFinding = FileFinding & { layer: number };
  * container would see are believed, and each package is attributed to the
  * layer that introduced it (not the last one that rewrote its database).
  */
-export function buildInventory(source: ImageSource, layers: readonly LayerAnalysis[]): Inventory {
+export function buildInventory(
+  source: ImageSource,
+  layers: readonly LayerAnalysis[],
+  analyzers: readonly Analyzer[],
+): Inventory {
   const image = imageMetadata(source);
   const view = new MergedView(layers);
+  const linkWarnings = checkClaimedLinks(view, analyzers, source.reference);
   const all = layers.flatMap((l) => l.findings.map((f) => ({ ...f, layer: l.index })));
   const visible = view.visible(all);
 
@@ -34,7 +40,11 @@ export function buildInventory(source: ImageSource, layers: readonly LayerAnalys
     ),
   );
 
-  const warnings = [...layers.flatMap((l) => l.warnings), ...findingWarnings(visible)];
+  const warnings = [
+    ...layers.flatMap((l) => l.warnings),
+    ...findingWarnings(visible),
+    ...linkWarnings,
+  ];
   return { image, os, packages: sortPackages(packages), warnings };
 }
 
@@ -75,6 +85,41 @@ function imageMetadata(source: ImageSource): ImageMetadata {
     layers,
     config,
   };
+}
+
+/**
+ * A file vigil reads may be a symlink in the final image (etc/os-release is
+ * one on Debian). Its target is read when an analyzer claims that path too;
+ * a loop is an error, a target nobody read is a warning.
+ */
+function checkClaimedLinks(
+  view: MergedView,
+  analyzers: readonly Analyzer[],
+  image: string,
+): ScanWarning[] {
+  const warnings: ScanWarning[] = [];
+  for (const [path, entry] of view.symlinks()) {
+    if (!analyzers.some((a) => a.claims(path))) continue;
+
+    let target: string | undefined;
+    try {
+      target = view.resolve(path);
+    } catch (err) {
+      throw new VigilError(
+        "SYMLINK_LOOP",
+        `${image}: layer ${entry.layer + 1}: entry "/${path}": symbolic link loop`,
+        { cause: err, hint: "the image's links point at each other; vigil cannot read that file" },
+      );
+    }
+    if (target !== undefined && analyzers.some((a) => a.claims(target as string))) continue;
+    warnings.push({
+      code: "LINK_NOT_FOLLOWED",
+      message: `symlink to ${target ? `/${target}` : "a missing file"}, which was not read`,
+      layer: entry.layer,
+      path: `/${path}`,
+    });
+  }
+  return warnings;
 }
 
 function chooseOs(visible: readonly LayeredFinding[]): OsInfo | undefined {

@@ -29,6 +29,11 @@ export class MergedView {
     return this.entries.get(path);
   }
 
+  /** Every symlink in the final filesystem, with the layer that made it. */
+  symlinks(): [string, VisibleEntry][] {
+    return [...this.entries].filter(([, e]) => e.kind === "l");
+  }
+
   /**
    * Follows symlinks (in any component) inside the image root, never on the
    * host: an absolute target or a `..` past the root stays inside the image.

@@ -91,6 +91,37 @@ describe("layer walking and merging", () => {
     assert.equal(inv.os?.release, "3.18");
   });
 
+  it("fails on a symlink loop at a path vigil reads, naming the layer and entry", async () => {
+    const err = await scanError([
+      {
+        entries: [
+          { name: "etc/os-release", type: "symlink", linkname: "os-release.d/current" },
+          { name: "etc/os-release.d/current", type: "symlink", linkname: "../os-release" },
+        ],
+      },
+    ]);
+    assert.equal(err.code, "SYMLINK_LOOP");
+    assert.match(err.message, /layer 1: entry "\/etc\/os-release"/);
+  });
+
+  it("follows a claimed symlink to a file that was read, and warns about one that was not", async () => {
+    const inv = await scan([
+      {
+        entries: [
+          { name: "usr/lib/os-release", content: "ID=debian\nVERSION_ID=12\n" },
+          { name: "etc/os-release", type: "symlink", linkname: "../usr/lib/os-release" },
+          { name: "var/lib/dpkg/status", type: "symlink", linkname: "/srv/status" },
+          { name: "srv/status", content: status("a@1") },
+        ],
+      },
+    ]);
+    assert.equal(inv.os?.release, "12");
+    assert.deepEqual(
+      inv.warnings.map((w) => [w.code, w.path]),
+      [["LINK_NOT_FOLLOWED", "/var/lib/dpkg/status"]],
+    );
+  });
+
   it("reads uncompressed layers and warns about a malformed entry without stopping", async () => {
     const bad = `${status("a@1")}\nPackage: broken\nStatus: install ok installed\n\n${status("z@9")}`;
     const inv = await scan([

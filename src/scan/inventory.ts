@@ -41,7 +41,7 @@ export async function inventorySource(
         opts.onProgress?.({ layer: layer.index, layers: source.layers.length, bytes }),
     }),
   );
-  return buildInventory(source, analyses);
+  return buildInventory(source, analyses, opts.analyzers ?? allAnalyzers);
 }
 
 /** Decompression runs on libuv's pool; a few more streams than cores keeps it busy. */
