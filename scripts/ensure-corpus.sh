@@ -27,6 +27,12 @@ export CORPUS_SKIP_APT_UPDATE=${CORPUS_SKIP_APT_UPDATE:-$((1 - missing))}
 mkdir -p "$(dirname "$out")"
 log="$(dirname "$out")/build.log"
 start=$(date +%s)
+
+# build-corpus.sh has no lock of its own, and two builds into one directory
+# delete each other's scratch space: parallel test runs wait their turn.
+exec 9>"$(dirname "$out")/build.lock"
+flock 9
+
 if ! bash "$script" build "$out" "$@" >"$log" 2>&1; then
   tail -30 "$log" >&2
   echo "ensure-corpus: build failed; full log in $log" >&2

@@ -1,7 +1,8 @@
 import type { Logger } from "../log.js";
 import { matchInventory } from "../match/matcher.js";
 import type { DatabaseSummary, ScanResult } from "../report/model.js";
-import { VulnDb } from "../vulndb/index.js";
+// db.js, not index.js: a scan need not load the importers (zip, CVSS).
+import { VulnDb } from "../vulndb/db.js";
 import { openImage } from "../source/index.js";
 import { inventorySource, type InventoryOptions } from "./inventory.js";
 
