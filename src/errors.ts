@@ -16,6 +16,8 @@ export type ErrorCode =
   | "DB_CORRUPT"
   | "DB_LOCKED"
   | "BAD_FEED"
+  | "BAD_SBOM"
+  | "BAD_OPTION"
   | "IO";
 
 export class VigilError extends Error {

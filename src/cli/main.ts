@@ -3,6 +3,7 @@ import { VIGIL_VERSION } from "../about.js";
 import { describeError, VigilError } from "../errors.js";
 import { registerDbCommands } from "./commands/db.js";
 import { registerImageCommand } from "./commands/image.js";
+import { registerSbomCommand } from "./commands/sbom.js";
 
 /** Exit codes: 0 pass, 1 (or --exit-code) findings, 2 error. Documented in the README. */
 export const EXIT_ERROR = 2;
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<void> {
 
   registerImageCommand(program);
   registerDbCommands(program);
+  registerSbomCommand(program);
 
   try {
     await program.parseAsync(argv);

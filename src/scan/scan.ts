@@ -4,7 +4,11 @@ import type { DatabaseSummary, ScanResult } from "../report/model.js";
 // db.js, not index.js: a scan need not load the importers (zip, CVSS).
 import { VulnDb } from "../vulndb/db.js";
 import { openImage } from "../source/index.js";
+import { readSbomFile } from "../sbom/read/index.js";
 import { inventorySource, type InventoryOptions } from "./inventory.js";
+
+/** `sbom:FILE`: scan an SBOM instead of an image; its packages skip the layers. */
+export const SBOM_PREFIX = "sbom:";
 
 export interface ScanOptions extends InventoryOptions {
   dbPath: string;
@@ -13,6 +17,8 @@ export interface ScanOptions extends InventoryOptions {
 
 /** One image scan: inventory from the layers, then matching against the local DB. */
 export async function scanImage(reference: string, opts: ScanOptions): Promise<ScanResult> {
+  if (reference.startsWith(SBOM_PREFIX)) return scanSbom(reference, opts);
+
   // Resolve the image, then open the DB, and only then read layers: a bad
   // reference or a missing DB fails in milliseconds, not after minutes.
   const source = await openImage(reference, { platform: opts.platform });
@@ -26,6 +32,20 @@ export async function scanImage(reference: string, opts: ScanOptions): Promise<S
 
     const findings = matchInventory(inventory, db);
     opts.log.info({ findings: findings.length }, "matched against the vulnerability DB");
+    return { inventory, findings, database: summarize(db) };
+  } finally {
+    db.close();
+  }
+}
+
+/** The same matching for an SBOM's inventory; the file is read before the DB is opened. */
+async function scanSbom(reference: string, opts: ScanOptions): Promise<ScanResult> {
+  const file = reference.slice(SBOM_PREFIX.length);
+  const inventory = await readSbomFile(file, { reference });
+  const db = VulnDb.open(opts.dbPath);
+  try {
+    opts.log.info({ packages: inventory.packages.length, os: inventory.os?.family }, "SBOM read");
+    const findings = matchInventory(inventory, db);
     return { inventory, findings, database: summarize(db) };
   } finally {
     db.close();

@@ -4,6 +4,7 @@ import { dbPath } from "../../config/paths.js";
 import { createLogger, type Logger } from "../../log.js";
 import type { Severity } from "../../match/types.js";
 import { renderJson } from "../../report/json.js";
+import { renderVdr } from "../../report/vdr.js";
 import { selectFindings, type ScanResult } from "../../report/model.js";
 import { renderTable } from "../../report/table.js";
 import { DEFAULT_MAX_LAYER_BYTES } from "../../scan/inventory.js";
@@ -11,9 +12,9 @@ import { scanImage } from "../../scan/scan.js";
 import { parseExitCode, parseFormat, parseSeverities, parseSize } from "../options.js";
 import { Progress } from "../progress.js";
 
-const FORMATS = ["table", "json"] as const;
+const FORMATS = ["table", "json", "cyclonedx-vdr"] as const;
 
-interface ImageOptions {
+export interface ImageOptions {
   platform?: string;
   format: (typeof FORMATS)[number];
   output?: string;
@@ -23,23 +24,45 @@ interface ImageOptions {
   quiet?: boolean;
   db?: string;
   cacheDir?: string;
-  maxLayerSize: number;
+  maxLayerSize?: number;
   logLevel: string;
   logFormat: "text" | "json";
 }
 
 export function registerImageCommand(program: Command): void {
-  program
+  const image = program
     .command("image")
     .description("scan an image: its OS packages and their known vulnerabilities")
     .argument(
       "<reference>",
-      "oci:DIR[:TAG|@DIGEST], oci-archive:FILE, docker-archive:FILE, or a path",
+      "oci:DIR[:TAG|@DIGEST], oci-archive:FILE, docker-archive:FILE, sbom:FILE, or a path",
     )
     .option(
       "--platform <os/arch[/variant]>",
       "image to pick from a multi-platform index (default linux/amd64)",
+    );
+  addReportOptions(image)
+    .option(
+      "--max-layer-size <size>",
+      "largest uncompressed layer, e.g. 16G",
+      parseSize,
+      DEFAULT_MAX_LAYER_BYTES,
     )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  vigil image oci:./debian-app.oci:latest
+  vigil image docker-archive:app.tar --format json --output report.json
+  vigil image app.oci.tar --severity CRITICAL,HIGH --ignore-unfixed --exit-code 1
+  vigil image sbom:app.cdx.json`,
+    )
+    .action((reference: string, opts: ImageOptions) => scanAndReport(reference, opts));
+}
+
+/** The report, filter, database and logging options `image` and `sbom scan` share. */
+export function addReportOptions(cmd: Command): Command {
+  return cmd
     .option(
       "-f, --format <format>",
       `report format: ${FORMATS.join(", ")}`,
@@ -61,36 +84,29 @@ export function registerImageCommand(program: Command): void {
       "--cache-dir <dir>",
       "cache directory (default $XDG_CACHE_HOME/vigil or ~/.cache/vigil)",
     )
-    .option(
-      "--max-layer-size <size>",
-      "largest uncompressed layer, e.g. 16G",
-      parseSize,
-      DEFAULT_MAX_LAYER_BYTES,
-    )
     .option("--log-level <level>", "error, warn, info or debug", "warn")
-    .option("--log-format <format>", "text or json", parseFormat(["text", "json"] as const), "text")
-    .addHelpText(
-      "after",
-      `
-Examples:
-  vigil image oci:./debian-app.oci:latest
-  vigil image docker-archive:app.tar --format json --output report.json
-  vigil image app.oci.tar --severity CRITICAL,HIGH --ignore-unfixed --exit-code 1`,
-    )
-    .action(async (reference: string, opts: ImageOptions) => {
-      const log = createLogger({
-        level: opts.quiet ? "error" : opts.logLevel,
-        format: opts.logFormat,
-      });
-      const result = await runScan(reference, opts, log);
-      const findings = selectFindings(result.findings, {
-        severities: opts.severity,
-        ignoreUnfixed: opts.ignoreUnfixed,
-      });
+    .option(
+      "--log-format <format>",
+      "text or json",
+      parseFormat(["text", "json"] as const),
+      "text",
+    );
+}
 
-      await emit(render(result, findings, opts), opts.output);
-      if (findings.length > 0 && opts.exitCode !== 0) process.exitCode = opts.exitCode;
-    });
+/** Scans, filters, renders and sets the exit code: the whole of `vigil image`. */
+export async function scanAndReport(reference: string, opts: ImageOptions): Promise<void> {
+  const log = createLogger({
+    level: opts.quiet ? "error" : opts.logLevel,
+    format: opts.logFormat,
+  });
+  const result = await runScan(reference, opts, log);
+  const findings = selectFindings(result.findings, {
+    severities: opts.severity,
+    ignoreUnfixed: opts.ignoreUnfixed,
+  });
+
+  await emit(render(result, findings, opts), opts.output);
+  if (findings.length > 0 && opts.exitCode !== 0) process.exitCode = opts.exitCode;
 }
 
 async function runScan(reference: string, opts: ImageOptions, log: Logger): Promise<ScanResult> {
@@ -121,11 +137,12 @@ function render(
   opts: ImageOptions,
 ) {
   if (opts.format === "json") return renderJson(result, findings);
+  if (opts.format === "cyclonedx-vdr") return renderVdr(result, findings);
   const color = !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
   return renderTable(result, findings, { color });
 }
 
-async function emit(text: string, output: string | undefined): Promise<void> {
+export async function emit(text: string, output: string | undefined): Promise<void> {
   if (output) await writeFile(output, text);
   else process.stdout.write(text);
 }

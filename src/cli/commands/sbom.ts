@@ -1,0 +1,101 @@
+import type { Command } from "commander";
+import { createLogger } from "../../log.js";
+import { DEFAULT_MAX_LAYER_BYTES, inventoryImage } from "../../scan/inventory.js";
+import { SBOM_PREFIX } from "../../scan/scan.js";
+import { CYCLONEDX_VERSIONS, type CycloneDxVersion } from "../../sbom/cyclonedx.js";
+import { documentIdentity } from "../../sbom/identity.js";
+import { renderSbom, SBOM_FORMATS, type SbomFormat } from "../../sbom/render.js";
+import { parseFormat, parseSize } from "../options.js";
+import { Progress } from "../progress.js";
+import { addReportOptions, emit, scanAndReport, type ImageOptions } from "./image.js";
+
+interface SbomOptions {
+  format: SbomFormat;
+  specVersion: CycloneDxVersion;
+  output?: string;
+  deterministic?: boolean;
+  platform?: string;
+  maxLayerSize: number;
+  quiet?: boolean;
+  logLevel: string;
+  logFormat: "text" | "json";
+}
+
+export function registerSbomCommand(program: Command): void {
+  const sbom = program
+    .command("sbom")
+    .description("write an image's SBOM (CycloneDX or SPDX), or scan an SBOM (`sbom scan FILE`)")
+    .argument("<image>", "oci:DIR[:TAG|@DIGEST], oci-archive:FILE, docker-archive:FILE, or a path")
+    .option(
+      "-f, --format <format>",
+      `SBOM format: ${SBOM_FORMATS.join(", ")}`,
+      parseFormat(SBOM_FORMATS),
+      "cyclonedx-json",
+    )
+    .option(
+      "--spec-version <version>",
+      `CycloneDX version: ${CYCLONEDX_VERSIONS.join(", ")} (SPDX is always 2.3)`,
+      parseFormat(CYCLONEDX_VERSIONS),
+      "1.6",
+    )
+    .option("-o, --output <file>", "write the SBOM to a file instead of stdout")
+    .option(
+      "--deterministic",
+      "fixed timestamp and content-derived serial number (also: SOURCE_DATE_EPOCH)",
+    )
+    .option(
+      "--platform <os/arch[/variant]>",
+      "image to pick from a multi-platform index (default linux/amd64)",
+    )
+    .option(
+      "--max-layer-size <size>",
+      "largest uncompressed layer, e.g. 16G",
+      parseSize,
+      DEFAULT_MAX_LAYER_BYTES,
+    )
+    .option("-q, --quiet", "no progress and no warnings on stderr")
+    .option("--log-level <level>", "error, warn, info or debug", "warn")
+    .option("--log-format <format>", "text or json", parseFormat(["text", "json"] as const), "text")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  vigil sbom oci:./app.oci:latest --output app.cdx.json
+  vigil sbom app.tar --format spdx-json --deterministic
+  vigil sbom scan app.cdx.json --severity HIGH,CRITICAL`,
+    )
+    .action(async (image: string, opts: SbomOptions) => {
+      const log = createLogger({
+        level: opts.quiet ? "error" : opts.logLevel,
+        format: opts.logFormat,
+      });
+      const progress = new Progress("reading layers", !opts.quiet);
+      const inventory = await inventoryImage(image, {
+        platform: opts.platform,
+        maxLayerBytes: opts.maxLayerSize,
+        onProgress: (e) => progress.add(e.bytes),
+      }).finally(() => progress.done());
+
+      for (const w of inventory.warnings) {
+        log.warn(
+          { layer: w.layer === undefined ? undefined : w.layer + 1, path: w.path },
+          w.message,
+        );
+      }
+      const identity = documentIdentity(inventory.image, { deterministic: opts.deterministic });
+      const text = renderSbom(inventory, {
+        format: opts.format,
+        specVersion: opts.specVersion,
+        identity,
+      });
+      await emit(text, opts.output);
+    });
+
+  const scan = sbom
+    .command("scan")
+    .description("match an SBOM (CycloneDX 1.2-1.6, SPDX 2.2/2.3) against the vulnerability DB")
+    .argument("<file>", "CycloneDX JSON or XML, SPDX JSON or tag-value");
+  addReportOptions(scan).action((file: string, opts: ImageOptions) =>
+    scanAndReport(`${SBOM_PREFIX}${file}`, opts),
+  );
+}
