@@ -15,6 +15,7 @@ export type ErrorCode =
   | "DB_MISSING"
   | "DB_CORRUPT"
   | "DB_LOCKED"
+  | "NETWORK"
   | "BAD_FEED"
   | "BAD_SBOM"
   | "BAD_OPTION"

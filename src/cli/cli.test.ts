@@ -19,6 +19,8 @@ function vigil(...args: string[]) {
     HOME: home,
     VIGIL_CACHE_DIR: cache,
     NO_COLOR: "1",
+    // Hermetic: a scan never reaches for the public feeds.
+    VIGIL_OFFLINE: "1",
   };
   delete env.VIGIL_DB;
   delete env.XDG_CACHE_HOME;
@@ -98,7 +100,7 @@ describe("vigil CLI", () => {
     assert.match(table.stderr, /warn: entry without P: or V: .*line=23/);
 
     const status = vigil("db", "status");
-    assert.match(status.stdout, /schema 1, written by vigil/);
+    assert.match(status.stdout, /schema 2, written by vigil/);
   });
 
   it("writes the JSON report to --output, consistent with itself", () => {

@@ -2,6 +2,7 @@ import type { Inventory, Package } from "../inventory/types.js";
 import { schemeForEcosystem } from "../version/index.js";
 import type { Advisory, VulnDb } from "../vulndb/index.js";
 import { groupByAlias, primaryId } from "./aliases.js";
+import { withExploitData } from "./exploit.js";
 import { evaluateAffected } from "./osv-range.js";
 import type { OsvAffected } from "./osv-types.js";
 import { matchTarget, type MatchTarget } from "./targets.js";
@@ -29,7 +30,7 @@ export function matchInventory(inventory: Inventory, db: VulnDb): Finding[] {
     const hits = hitsFor(target, db);
     findings.push(...groupByAlias(hits, idsOf).map((group) => toFinding(pkg, group)));
   }
-  return findings;
+  return withExploitData(findings, db);
 }
 
 function hitsFor(target: MatchTarget, db: VulnDb): Hit[] {
@@ -70,6 +71,7 @@ function toFinding(pkg: Package, group: Hit[]): Finding {
     aliases: [...new Set(ids)].filter((x) => x !== id).sort(),
     package: pkg,
     status: fixedVersion ? "fixed" : "affected",
+    statusNote: group.map((h) => h.advisory.statusNote).find(Boolean),
     fixedVersion,
     severity: severityOf(best),
     cvss: cvss ? { score: cvss.score, vector: cvss.vector, version: cvss.type } : undefined,

@@ -14,6 +14,8 @@ export interface Finding {
   aliases: string[];
   package: Package;
   status: FindingStatus;
+  /** Why it stays affected, in the distro's words (Debian: unimportant, no-dsa, postponed, …). */
+  statusNote?: string;
   /** The lowest version that fixes it, on the package's own line. */
   fixedVersion?: string;
   severity: Severity;
@@ -25,6 +27,10 @@ export interface Finding {
   /** The advisory ecosystem that matched, e.g. `Debian:12`, `Alpine:v3.10`. */
   ecosystem: string;
   references: string[];
+  /** CISA KEV: known to be exploited in the wild. */
+  kev?: { dateAdded: string; dueDate?: string; ransomware?: string };
+  /** FIRST EPSS: probability of exploitation within 30 days (0–1), and its percentile. */
+  epss?: { score: number; percentile: number };
 }
 
 export function severityRank(s: Severity): number {

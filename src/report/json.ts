@@ -53,6 +53,7 @@ function findingJson(f: Finding) {
     severity: f.severity,
     cvss: f.cvss,
     status: f.status,
+    statusNote: f.statusNote,
     fixedVersion: f.fixedVersion,
     title: f.title,
     published: f.published,
@@ -69,5 +70,7 @@ function findingJson(f: Finding) {
     ecosystem: f.ecosystem,
     sources: f.sources,
     references: f.references,
+    kev: f.kev,
+    epss: f.epss,
   };
 }

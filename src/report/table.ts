@@ -40,11 +40,11 @@ function summary(findings: readonly Finding[], color: boolean): string {
 
 function findingsTable(findings: readonly Finding[], opts: TableOptions) {
   const table = new Table({
-    head: ["Package", "Version", "Vulnerability", "Severity", "Status", "Fixed in", "Title"],
+    head: ["Package", "Version", "Vulnerability", "Severity", "Status", "Fixed in", "Exploit", "Title"],
     style: { head: opts.color ? ["bold"] : [], border: opts.color ? ["grey"] : [] },
     // No rule between rows: a long report stays readable in a CI log.
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
-    colWidths: [null, null, null, null, null, null, 50],
+    colWidths: [null, null, null, null, null, null, null, 50],
     wordWrap: true,
   });
   for (const f of findings) {
@@ -53,12 +53,21 @@ function findingsTable(findings: readonly Finding[], opts: TableOptions) {
       f.package.version,
       f.id,
       paint(f.severity, f.severity, opts.color),
-      f.status,
+      f.statusNote ? `${f.status}: ${f.statusNote.split(":")[0]}` : f.status,
       f.fixedVersion ?? "",
+      exploit(f),
       f.title ?? "",
     ]);
   }
   return table;
+}
+
+/** "KEV 2025-08-25" when CISA lists it as exploited; "EPSS 0.92 (99%)" for the score. */
+function exploit(f: Finding): string {
+  const parts: string[] = [];
+  if (f.kev) parts.push(`KEV ${f.kev.dateAdded}`);
+  if (f.epss) parts.push(`EPSS ${f.epss.score.toFixed(2)} (${Math.round(f.epss.percentile * 100)}%)`);
+  return parts.join("\n");
 }
 
 function paint(text: string, severity: Severity, color: boolean): string {

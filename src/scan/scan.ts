@@ -3,6 +3,7 @@ import { matchInventory } from "../match/matcher.js";
 import type { DatabaseSummary, ScanResult } from "../report/model.js";
 // db.js, not index.js: a scan need not load the importers (zip, CVSS).
 import { VulnDb } from "../vulndb/db.js";
+import { ensureFresh, staleFeeds, type FreshnessOptions } from "../vulndb/freshness.js";
 import { openImage } from "../source/index.js";
 import { readSbomFile } from "../sbom/read/index.js";
 import { inventorySource, type InventoryOptions } from "./inventory.js";
@@ -13,6 +14,8 @@ export const SBOM_PREFIX = "sbom:";
 export interface ScanOptions extends InventoryOptions {
   dbPath: string;
   log: Logger;
+  /** Update a missing or stale DB first (unless offline), and warn about stale feeds. */
+  freshness?: FreshnessOptions;
 }
 
 /** One image scan: inventory from the layers, then matching against the local DB. */
@@ -22,7 +25,9 @@ export async function scanImage(reference: string, opts: ScanOptions): Promise<S
   // Resolve the image, then open the DB, and only then read layers: a bad
   // reference or a missing DB fails in milliseconds, not after minutes.
   const source = await openImage(reference, { platform: opts.platform });
+  if (opts.freshness) await ensureFresh(opts.dbPath, opts.freshness);
   const db = VulnDb.open(opts.dbPath);
+  if (opts.freshness) warnStale(db, opts.freshness.maxAgeMs, opts.log);
   try {
     const inventory = await inventorySource(source, opts);
     opts.log.info(
@@ -58,4 +63,14 @@ function summarize(db: VulnDb): DatabaseSummary {
     schemaVersion: db.meta().schemaVersion,
     feeds: db.feeds().map((f) => ({ name: f.name, importedAt: f.importedAt, records: f.records })),
   };
+}
+
+function warnStale(db: VulnDb, maxAgeMs: number, log: Logger): void {
+  const stale = staleFeeds(db.feeds(), maxAgeMs);
+  if (stale.length === 0) return;
+  const oldest = stale.reduce((a, b) => (a.checkedAt < b.checkedAt ? a : b));
+  log.warn(
+    { feeds: stale.map((f) => f.name).join(","), oldest: oldest.checkedAt },
+    `${stale.length} feed(s) older than the --db-max-age threshold; findings may be missing (run \`vigil db update\`)`,
+  );
 }

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { existsSync } from "node:fs";
 
 import { VigilError } from "../errors.js";
+import { statusNoteOf } from "./debian-tracker.js";
 import { normalizeName } from "./names.js";
 import type { OsvAffected, OsvReference } from "./osv-record.js";
 import { checkSchema } from "./schema.js";
@@ -36,6 +37,11 @@ export interface Advisory {
   references: OsvReference[];
   /** The feed the record came from: "osv:npm", "alpine-secdb:v3.10/main". */
   source: string;
+  /**
+   * Why the package stays affected, as the distro explains it (the Debian
+   * tracker's unimportant, no-dsa, postponed, ignored, end-of-life states).
+   */
+  statusNote?: string;
 }
 
 export interface FeedStatus {
@@ -48,6 +54,29 @@ export interface FeedStatus {
   skipped: number;
   /** The newest `modified` among its records; absent for feeds without dates. */
   newestModified?: string;
+  /** The URL (or path) the rows came from. */
+  source?: string;
+  /** sha256 of the file the rows came from. */
+  sha256?: string;
+  /** Last success: rows written, or the source confirmed unchanged (a 304). */
+  checkedAt: string;
+  sync?: "full" | "incremental" | "import";
+}
+
+/** CISA KEV: the CVE is known to be exploited. */
+export interface KevInfo {
+  cve: string;
+  dateAdded: string;
+  dueDate?: string;
+  /** "Known" when used in ransomware campaigns. */
+  ransomware?: string;
+}
+
+/** FIRST EPSS: probability of exploitation in the next 30 days, and its percentile. */
+export interface EpssInfo {
+  cve: string;
+  score: number;
+  percentile: number;
 }
 
 export interface DbMeta {
@@ -55,6 +84,27 @@ export interface DbMeta {
   /** "vigil 0.1.0" */
   writtenBy: string;
   updatedAt?: string;
+}
+
+interface FeedRow {
+  name: string;
+  kind: string;
+  origin: string;
+  imported_at: string;
+  records: number;
+  skipped: number;
+  newest_modified: string | null;
+  source: string | null;
+  sha256: string | null;
+  checked_at: string | null;
+  sync: string | null;
+}
+
+interface KevRow {
+  cve: string;
+  date_added: string;
+  due_date: string | null;
+  ransomware: string | null;
 }
 
 interface Row {
@@ -112,6 +162,8 @@ function toAdvisory(row: Row): Advisory {
     references: row.refs ? (JSON.parse(row.refs) as OsvReference[]) : [],
     source: row.feed,
   };
+  const note = advisory.affected.map(statusNoteOf).find((n) => n !== undefined);
+  if (note) advisory.statusNote = note;
   if (row.related) advisory.related = JSON.parse(row.related) as string[];
   if (row.upstream) advisory.upstream = JSON.parse(row.upstream) as string[];
   for (const key of ["summary", "details", "published", "modified", "withdrawn"] as const) {
@@ -123,19 +175,29 @@ function toAdvisory(row: Row): Advisory {
 
 export class VulnDb {
   private readonly query: Database.Statement<[string, string], Row>;
+  private readonly kevQuery?: Database.Statement<[string], KevRow>;
+  private readonly epssQuery?: Database.Statement<[string], EpssInfo>;
 
   private constructor(
     private readonly db: Database.Database,
     readonly path: string,
+    readonly schemaVersion: number,
   ) {
     this.query = db.prepare(ADVISORIES_FOR);
+    // note: a version-1 DB has no enrichment tables; it reads as having none.
+    if (schemaVersion >= 2) {
+      this.kevQuery = db.prepare(
+        "SELECT cve, date_added, due_date, ransomware FROM kev WHERE cve = ?",
+      );
+      this.epssQuery = db.prepare("SELECT cve, score, percentile FROM epss WHERE cve = ?");
+    }
   }
 
   /** Opens a DB read-only. DB_MISSING if there is none, DB_CORRUPT if it is not one we can read. */
   static open(file: string): VulnDb {
     if (!existsSync(file)) {
       throw new VigilError("DB_MISSING", `no vulnerability DB at ${file}`, {
-        hint: "run `vigil db import <OSV zip or directory | Alpine secdb file>…` first",
+        hint: "run `vigil db update` (or, offline, `vigil db import <files | DB file>`) first",
       });
     }
 
@@ -146,8 +208,7 @@ export class VulnDb {
       throw new VigilError("DB_CORRUPT", `cannot open vulnerability DB ${file}`, { cause: err });
     }
     try {
-      checkSchema(db, file);
-      return new VulnDb(db, file);
+      return new VulnDb(db, file, checkSchema(db, file));
     } catch (err) {
       db.close();
       throw err;
@@ -195,30 +256,58 @@ export class VulnDb {
     return (rows as { ecosystem: string }[]).map((r) => r.ecosystem);
   }
 
+  /** KEV entries for any of these ids (CVE ids; others are passed over), first match. */
+  kevFor(ids: readonly string[]): KevInfo | undefined {
+    if (!this.kevQuery) return undefined;
+    for (const id of ids) {
+      if (!id.startsWith("CVE-")) continue;
+      const row = this.kevQuery.get(id);
+      if (!row) continue;
+      const info: KevInfo = { cve: row.cve, dateAdded: row.date_added };
+      if (row.due_date !== null) info.dueDate = row.due_date;
+      if (row.ransomware !== null) info.ransomware = row.ransomware;
+      return info;
+    }
+    return undefined;
+  }
+
+  /** The highest EPSS score among these ids' CVEs. */
+  epssFor(ids: readonly string[]): EpssInfo | undefined {
+    if (!this.epssQuery) return undefined;
+    let best: EpssInfo | undefined;
+    for (const id of ids) {
+      if (!id.startsWith("CVE-")) continue;
+      const row = this.epssQuery.get(id);
+      if (row && (!best || row.score > best.score)) best = { ...row };
+    }
+    return best;
+  }
+
   feeds(): FeedStatus[] {
+    const v2 = this.schemaVersion >= 2;
     const rows = this.db
       .prepare(
-        `SELECT name, kind, origin, imported_at, records, skipped, newest_modified
+        `SELECT name, kind, origin, imported_at, records, skipped, newest_modified,
+           ${v2 ? "source, sha256, checked_at, sync" : "NULL AS source, NULL AS sha256, NULL AS checked_at, NULL AS sync"}
          FROM feeds ORDER BY name`,
       )
-      .all() as {
-      name: string;
-      kind: string;
-      origin: string;
-      imported_at: string;
-      records: number;
-      skipped: number;
-      newest_modified: string | null;
-    }[];
-    return rows.map((r) => ({
-      name: r.name,
-      kind: r.kind,
-      origin: r.origin,
-      importedAt: r.imported_at,
-      records: r.records,
-      skipped: r.skipped,
-      ...(r.newest_modified !== null && { newestModified: r.newest_modified }),
-    }));
+      .all() as FeedRow[];
+    return rows.map((r) => {
+      const feed: FeedStatus = {
+        name: r.name,
+        kind: r.kind,
+        origin: r.origin,
+        importedAt: r.imported_at,
+        records: r.records,
+        skipped: r.skipped,
+        checkedAt: r.checked_at ?? r.imported_at,
+      };
+      if (r.newest_modified !== null) feed.newestModified = r.newest_modified;
+      if (r.source !== null) feed.source = r.source;
+      if (r.sha256 !== null) feed.sha256 = r.sha256;
+      if (r.sync !== null) feed.sync = r.sync as FeedStatus["sync"];
+      return feed;
+    });
   }
 
   meta(): DbMeta {

@@ -20,6 +20,7 @@ import { sharedData } from "../testing/shared.js";
 import { VulnDb } from "./db.js";
 import { importFeeds } from "./import.js";
 import { acquireLock } from "./lock.js";
+import { SCHEMA_VERSION } from "./schema.js";
 
 const LODASH = [
   "GHSA-29mw-wpgm-hmr9",
@@ -112,7 +113,7 @@ describe("OSV zips: npm, Go, PyPI", () => {
       assert.deepEqual(
         { ...db.meta(), updatedAt: undefined },
         {
-          schemaVersion: 1,
+          schemaVersion: SCHEMA_VERSION,
           writtenBy: `vigil ${version}`,
           updatedAt: undefined,
         },

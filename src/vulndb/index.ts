@@ -1,6 +1,14 @@
 // The local vulnerability DB: `importFeeds` builds it, `VulnDb` answers
 // "which advisories name this package".
-export { VulnDb, type Advisory, type DbMeta, type FeedStatus } from "./db.js";
+export {
+  VulnDb,
+  type Advisory,
+  type DbMeta,
+  type EpssInfo,
+  type FeedStatus,
+  type KevInfo,
+} from "./db.js";
+export { statusNoteOf } from "./debian-tracker.js";
 export {
   importFeeds,
   type FeedSummary,

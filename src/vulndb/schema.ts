@@ -5,8 +5,50 @@ import { createRequire } from "node:module";
 
 import { VigilError } from "../errors.js";
 
-/** Bump on any change a reader of the old layout would misread. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bump on any change a reader of the old layout would misread, and add the
+ * step from the previous version to MIGRATIONS.
+ */
+export const SCHEMA_VERSION = 2;
+
+/** The oldest layout this code still reads (read-only; writers migrate it). */
+export const MIN_READABLE_VERSION = 1;
+
+// Columns and tables added by version 2, shared by SCHEMA and the migration.
+const FEEDS_V2_COLUMNS = [
+  "source        TEXT", // URL (or path) of what was downloaded or read
+  "sha256        TEXT", // of the file the rows came from
+  "etag          TEXT", // validators for the next conditional request
+  "last_modified TEXT",
+  "checked_at    TEXT", // last success: rows written, or the source confirmed unchanged
+  "sync          TEXT", // "full" | "incremental" | "import"
+];
+const FEEDS_V2 = FEEDS_V2_COLUMNS.join(",\n  ");
+
+const ENRICHMENT_V2 = `
+-- CISA KEV: known exploited vulnerabilities, by CVE.
+CREATE TABLE kev (
+  cve        TEXT PRIMARY KEY,
+  date_added TEXT NOT NULL,
+  due_date   TEXT,
+  ransomware TEXT,                      -- knownRansomwareCampaignUse: "Known" | "Unknown"
+  name       TEXT
+) WITHOUT ROWID;
+
+-- FIRST EPSS: probability of exploitation in the next 30 days, by CVE.
+CREATE TABLE epss (
+  cve        TEXT PRIMARY KEY,
+  score      REAL NOT NULL,
+  percentile REAL NOT NULL
+) WITHOUT ROWID;
+
+-- Every schema version this file went through, and which vigil made it so.
+CREATE TABLE schema_history (
+  version    INTEGER PRIMARY KEY,
+  applied_at TEXT NOT NULL,
+  applied_by TEXT NOT NULL
+);
+`;
 
 export const SCHEMA = `
 CREATE TABLE meta (
@@ -15,13 +57,14 @@ CREATE TABLE meta (
 ) WITHOUT ROWID;
 
 CREATE TABLE feeds (
-  name            TEXT PRIMARY KEY,     -- "osv:npm", "alpine-secdb:v3.10/main"
-  kind            TEXT NOT NULL,        -- "osv" | "alpine-secdb"
+  name            TEXT PRIMARY KEY,     -- "osv:npm", "alpine-secdb:v3.10/main", "kev"
+  kind            TEXT NOT NULL,        -- "osv" | "alpine-secdb" | "debian-tracker" | "kev" | "epss"
   origin          TEXT NOT NULL,        -- the file or directory it was read from
-  imported_at     TEXT NOT NULL,        -- RFC 3339, UTC
+  imported_at     TEXT NOT NULL,        -- RFC 3339, UTC: when its rows were last written
   records         INTEGER NOT NULL,
   skipped         INTEGER NOT NULL,
-  newest_modified TEXT                  -- max(modified) of its records: the data's own age
+  newest_modified TEXT,                 -- max(modified) of its records: the data's own age
+  ${FEEDS_V2}
 );
 
 CREATE TABLE advisories (
@@ -57,7 +100,7 @@ CREATE TABLE affected (
 );
 CREATE INDEX affected_by_package ON affected (ecosystem, name);
 CREATE INDEX affected_by_advisory ON affected (advisory);
-`;
+${ENRICHMENT_V2}`;
 
 /** The vigil version that writes a DB, read from the package.json beside dist/. */
 export function vigilVersion(): string {
@@ -96,12 +139,59 @@ export function checkSchema(db: Database.Database, file: string): number {
       { hint: "upgrade vigil, or import the feeds again into a new DB file" },
     );
   }
-  if (version < SCHEMA_VERSION) {
+  if (version < MIN_READABLE_VERSION) {
     throw new VigilError("DB_CORRUPT", `${file} has old schema version ${version}`, {
-      hint: "remove it and run `vigil db import` again",
+      hint: "remove it and run `vigil db update` or `vigil db import` again",
     });
   }
   return version;
+}
+
+/** One step from `to - 1` to `to`. Steps run in one transaction with the caller's writes. */
+interface Migration {
+  to: number;
+  sql: string;
+}
+
+const MIGRATIONS: Migration[] = [
+  {
+    to: 2,
+    sql:
+      FEEDS_V2_COLUMNS.map((c) => `ALTER TABLE feeds ADD COLUMN ${c};`).join("\n") +
+      ENRICHMENT_V2 +
+      // Feeds imported before version 2 were last confirmed when they were imported.
+      "UPDATE feeds SET checked_at = imported_at, sync = 'import';",
+  },
+];
+
+/** Creates the current layout in an empty DB. */
+export function createSchema(db: Database.Database): void {
+  db.exec(SCHEMA);
+  writeMeta(db, { schema_version: String(SCHEMA_VERSION) });
+  recordVersion(db, SCHEMA_VERSION);
+}
+
+/**
+ * Brings a DB this code can read up to SCHEMA_VERSION, one step at a time.
+ * Returns the versions it went through (empty when it was current).
+ */
+export function migrate(db: Database.Database, file: string): number[] {
+  const from = checkSchema(db, file);
+  const applied: number[] = [];
+  for (const step of MIGRATIONS) {
+    if (step.to <= from) continue;
+    db.exec(step.sql);
+    writeMeta(db, { schema_version: String(step.to) });
+    recordVersion(db, step.to);
+    applied.push(step.to);
+  }
+  return applied;
+}
+
+function recordVersion(db: Database.Database, version: number): void {
+  db.prepare(
+    "INSERT OR REPLACE INTO schema_history (version, applied_at, applied_by) VALUES (?, ?, ?)",
+  ).run(version, new Date().toISOString(), `vigil ${vigilVersion()}`);
 }
 
 export function writeMeta(db: Database.Database, values: Record<string, string>): void {

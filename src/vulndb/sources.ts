@@ -5,11 +5,14 @@ import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 
 import { VigilError } from "../errors.js";
+import type { Provenance } from "./writer.js";
 
-export type FeedSource =
+/** `provenance` is set by `vigil db update` for what it downloaded. */
+export type FeedSource = (
   | { kind: "zip"; file: string; name: string }
   | { kind: "dir"; dir: string; files: string[]; name: string }
-  | { kind: "file"; file: string; name: string };
+  | { kind: "file"; file: string; name: string }
+) & { provenance?: Provenance };
 
 /**
  * The OSV feed name for a source, built from the last path parts so that it
@@ -62,11 +65,17 @@ async function walk(dir: string, out: FeedSource[]): Promise<void> {
     if (entry.isDirectory()) subdirs.push(full);
     else if (isFile && /\.zip$/i.test(entry.name)) out.push(zipSource(full));
     else if (isFile && /\.json$/i.test(entry.name)) json.push(full);
+    // note: other CSVs (an OSV modified_id.csv) are no feed; EPSS files are named for it.
+    else if (isFile && /^epss.*\.csv(\.gz)?$/i.test(entry.name)) out.push(fileSource(full));
   }
 
   if (json.length > 0)
     out.push({ kind: "dir", dir, files: json, name: osvFeedName({ kind: "dir", dir }) });
   for (const sub of subdirs) await walk(sub, out);
+}
+
+function fileSource(file: string): FeedSource {
+  return { kind: "file", file, name: osvFeedName({ kind: "file", file }) };
 }
 
 function zipSource(file: string): FeedSource {
@@ -89,7 +98,7 @@ export async function discoverSources(inputs: string[]): Promise<FeedSource[]> {
     } else if (/\.zip$/i.test(full)) {
       sources.push(zipSource(full));
     } else {
-      sources.push({ kind: "file", file: full, name: osvFeedName({ kind: "file", file: full }) });
+      sources.push(fileSource(full));
     }
   }
   return sources;

@@ -1,13 +1,99 @@
 // Writes checked OSV records into a DB under construction (the private temp
 // copy), one feed at a time. Starting a feed drops whatever an earlier import
-// of the same feed left, so re-importing replaces instead of piling up.
+// of the same feed left, so re-importing replaces instead of piling up; an
+// incremental sync merges into the rows it has instead.
 import type Database from "better-sqlite3";
 
 import { normalizeName } from "./names.js";
 import type { OsvAffected, OsvRecord } from "./osv-record.js";
 import { severityOf } from "./severity.js";
 
-export type FeedKind = "osv" | "alpine-secdb";
+export type FeedKind = "osv" | "alpine-secdb" | "debian-tracker" | "kev" | "epss";
+
+/** Where a feed's rows came from, recorded in its `feeds` row. */
+export interface Provenance {
+  /** The URL downloaded, or the file or directory read. */
+  source: string;
+  sha256?: string;
+  etag?: string;
+  lastModified?: string;
+  sync: "full" | "incremental" | "import";
+}
+
+/** Records or feeds a finished run leaves in the `feeds` table. */
+export function finishFeed(
+  db: Database.Database,
+  name: string,
+  importedAt: string,
+  counts: { records: number; skipped: number; newestModified?: string },
+  provenance: Provenance | undefined,
+): void {
+  db.prepare(
+    `UPDATE feeds SET imported_at = ?, records = ?, skipped = ?, newest_modified = ?,
+       source = ?, sha256 = ?, etag = ?, last_modified = ?, checked_at = ?, sync = ?
+     WHERE name = ?`,
+  ).run(
+    importedAt,
+    counts.records,
+    counts.skipped,
+    counts.newestModified ?? null,
+    provenance?.source ?? null,
+    provenance?.sha256 ?? null,
+    provenance?.etag ?? null,
+    provenance?.lastModified ?? null,
+    importedAt,
+    provenance?.sync ?? "import",
+    name,
+  );
+}
+
+/** Starts (or restarts) a feed's row; its data tables are the caller's to clear. */
+export function registerFeed(
+  db: Database.Database,
+  name: string,
+  kind: FeedKind,
+  origin: string,
+): void {
+  db.prepare(
+    `INSERT INTO feeds (name, kind, origin, imported_at, records, skipped)
+     VALUES (?, ?, ?, '', 0, 0)
+     ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, origin = excluded.origin`,
+  ).run(name, kind, origin);
+}
+
+/** A feed that one run writes: advisories (FeedWriter) or enrichment (EnrichmentSink). */
+export interface FeedSink {
+  readonly name: string;
+  readonly kind: FeedKind;
+  readonly origin: string;
+  readonly counts: FeedCounts;
+  provenance?: Provenance;
+  skip(): void;
+  finish(importedAt: string): void;
+}
+
+/** KEV or EPSS: the parser fills the table, this keeps the counts for the feed row. */
+export class EnrichmentSink implements FeedSink {
+  readonly counts: FeedCounts = { records: 0, skipped: 0, duplicates: 0 };
+  provenance?: Provenance;
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly name: string,
+    readonly kind: FeedKind,
+    readonly origin: string,
+  ) {
+    registerFeed(db, name, kind, origin);
+  }
+
+  skip(): void {
+    this.counts.skipped++;
+  }
+
+  finish(importedAt: string): void {
+    finishFeed(this.db, this.name, importedAt, this.counts, this.provenance);
+  }
+}
 
 export interface FeedCounts {
   records: number;
@@ -37,15 +123,18 @@ function byPackage(
   return groups;
 }
 
-export class FeedWriter {
+export class FeedWriter implements FeedSink {
   readonly counts: FeedCounts = { records: 0, skipped: 0, duplicates: 0 };
+  provenance?: Provenance;
   private readonly statements;
 
+  /** `merge`: keep the feed's rows and add or replace records by id (incremental sync). */
   constructor(
     private readonly db: Database.Database,
     readonly name: string,
     readonly kind: FeedKind,
     readonly origin: string,
+    mode: "replace" | "merge" = "replace",
   ) {
     this.statements = {
       find: db.prepare<[string, string], { pk: number; modified: string | null }>(
@@ -64,21 +153,18 @@ export class FeedWriter {
       ),
       removeAffected: db.prepare("DELETE FROM affected WHERE advisory = ?"),
       remove: db.prepare("DELETE FROM advisories WHERE pk = ?"),
-      finish: db.prepare(
-        `UPDATE feeds SET imported_at = ?, records = ?, skipped = ?, newest_modified = ?
-         WHERE name = ?`,
+      totals: db.prepare<[string], { records: number; newest: string | null }>(
+        "SELECT count(*) AS records, max(modified) AS newest FROM advisories WHERE feed = ?",
       ),
     };
 
-    db.prepare(
-      "DELETE FROM affected WHERE advisory IN (SELECT pk FROM advisories WHERE feed = ?)",
-    ).run(name);
-    db.prepare("DELETE FROM advisories WHERE feed = ?").run(name);
-    db.prepare(
-      `INSERT INTO feeds (name, kind, origin, imported_at, records, skipped)
-       VALUES (?, ?, ?, '', 0, 0)
-       ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, origin = excluded.origin`,
-    ).run(name, kind, origin);
+    if (mode === "replace") {
+      db.prepare(
+        "DELETE FROM affected WHERE advisory IN (SELECT pk FROM advisories WHERE feed = ?)",
+      ).run(name);
+      db.prepare("DELETE FROM advisories WHERE feed = ?").run(name);
+    }
+    registerFeed(db, name, kind, origin);
   }
 
   add(record: OsvRecord): void {
@@ -133,8 +219,19 @@ export class FeedWriter {
     this.counts.skipped++;
   }
 
+  /** Records the feed's totals: in merge mode they include the rows it kept. */
   finish(importedAt: string): void {
-    const { records, skipped, newestModified } = this.counts;
-    this.statements.finish.run(importedAt, records, skipped, newestModified ?? null, this.name);
+    const totals = this.statements.totals.get(this.name);
+    finishFeed(
+      this.db,
+      this.name,
+      importedAt,
+      {
+        records: totals?.records ?? this.counts.records,
+        skipped: this.counts.skipped,
+        newestModified: totals?.newest ?? undefined,
+      },
+      this.provenance,
+    );
   }
 }

@@ -11,10 +11,11 @@ import { DEFAULT_MAX_LAYER_BYTES } from "../../scan/inventory.js";
 import { scanImage } from "../../scan/scan.js";
 import { parseExitCode, parseFormat, parseSeverities, parseSize } from "../options.js";
 import { Progress } from "../progress.js";
+import { addFreshnessOptions, freshnessFrom, type FreshnessFlags } from "./db.js";
 
 const FORMATS = ["table", "json", "cyclonedx-vdr"] as const;
 
-export interface ImageOptions {
+export interface ImageOptions extends FreshnessFlags {
   platform?: string;
   format: (typeof FORMATS)[number];
   output?: string;
@@ -62,7 +63,7 @@ Examples:
 
 /** The report, filter, database and logging options `image` and `sbom scan` share. */
 export function addReportOptions(cmd: Command): Command {
-  return cmd
+  return addFreshnessOptions(cmd)
     .option(
       "-f, --format <format>",
       `report format: ${FORMATS.join(", ")}`,
@@ -117,6 +118,7 @@ async function runScan(reference: string, opts: ImageOptions, log: Logger): Prom
       maxLayerBytes: opts.maxLayerSize,
       dbPath: dbPath(opts),
       log,
+      freshness: freshnessFrom(opts, log),
       onProgress: (e) => progress.add(e.bytes),
     });
     for (const w of result.inventory.warnings) {

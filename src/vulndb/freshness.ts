@@ -1,0 +1,96 @@
+// Feed freshness as a scan sees it: a missing or stale DB is updated before
+// the scan (unless offline), and data older than the threshold is said out
+// loud rather than silently trusted.
+import { existsSync } from "node:fs";
+import type { Logger } from "pino";
+
+import { VigilError } from "../errors.js";
+import { VulnDb, type FeedStatus } from "./db.js";
+import type { UpdateOptions } from "./update.js";
+
+/** The updater (and with it the importers) loads only when a scan must update. */
+async function update(dbPath: string, opts: UpdateOptions) {
+  const { updateDb } = await import("./update.js");
+  return updateDb(dbPath, opts);
+}
+
+export const DEFAULT_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
+export interface FreshnessOptions {
+  /** Never download: use what is there (warn when stale); no DB is an error. */
+  offline: boolean;
+  /** Older than this is stale (default 7 days). */
+  maxAgeMs: number;
+  update: UpdateOptions;
+  log: Logger;
+}
+
+/** "3 days", "5 hours": ages as people read them. */
+export function describeAge(ms: number): string {
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+  const hours = ms / 3_600_000;
+  if (hours < 1) return plural(Math.max(0, Math.round(ms / 60_000)), "minute");
+  if (hours < 48) return plural(Math.round(hours), "hour");
+  return plural(Math.round(hours / 24), "day");
+}
+
+/** When the DB was last written, from its meta; undefined if it cannot be read. */
+function lastUpdate(dbPath: string): number | undefined {
+  try {
+    const db = VulnDb.open(dbPath);
+    try {
+      const at = db.meta().updatedAt;
+      return at ? Date.parse(at) : undefined;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes sure there is a DB to scan with: downloads one when there is none,
+ * refreshes one older than maxAge, and in offline mode only warns. A failed
+ * refresh of an existing DB is a warning; the scan goes on with what is there.
+ */
+export async function ensureFresh(dbPath: string, opts: FreshnessOptions): Promise<void> {
+  const { log } = opts;
+  if (!existsSync(dbPath)) {
+    if (opts.offline) {
+      throw new VigilError("DB_MISSING", `no vulnerability DB at ${dbPath}, and --offline is set`, {
+        hint: "run `vigil db update` where the feeds can be reached, or `vigil db import` a DB file built elsewhere",
+      });
+    }
+    log.info({ db: dbPath }, "no vulnerability DB yet; downloading the feeds");
+    const summary = await update(dbPath, { ...opts.update, log });
+    if (summary.failed > 0)
+      log.warn({ failed: summary.failed }, "some feeds could not be downloaded");
+    return;
+  }
+
+  const updatedAt = lastUpdate(dbPath);
+  const age = updatedAt === undefined ? Infinity : Date.now() - updatedAt;
+  if (age <= opts.maxAgeMs) return;
+
+  const told = Number.isFinite(age) ? `${describeAge(age)} old` : "of unknown age";
+  if (opts.offline) {
+    log.warn({ db: dbPath }, `vulnerability data is ${told}; --offline, so it is used as it is`);
+    return;
+  }
+  log.info({ db: dbPath }, `vulnerability data is ${told}; updating`);
+  try {
+    const summary = await update(dbPath, { ...opts.update, log });
+    if (summary.failed > 0) log.warn({ failed: summary.failed }, "some feeds could not be updated");
+  } catch (err) {
+    log.warn(
+      { reason: err instanceof Error ? err.message : String(err) },
+      `cannot update the vulnerability DB; scanning with data ${told}`,
+    );
+  }
+}
+
+/** Feeds whose last success is older than maxAge, for the scan's warning. */
+export function staleFeeds(feeds: FeedStatus[], maxAgeMs: number, now = Date.now()): FeedStatus[] {
+  return feeds.filter((f) => now - Date.parse(f.checkedAt) > maxAgeMs);
+}
