@@ -5,6 +5,7 @@ import { osReleaseAnalyzer } from "./os/os-release.js";
 import { apkInstalledAnalyzer } from "./pkg/apk-installed.js";
 import { dpkgDistrolessAnalyzer } from "./pkg/dpkg-distroless.js";
 import { dpkgStatusAnalyzer } from "./pkg/dpkg-status.js";
+import { embeddedSbomAnalyzer } from "./pkg/embedded-sbom.js";
 import { rpmAnalyzer } from "./pkg/rpm/analyzer.js";
 import type { Analyzer } from "./types.js";
 
@@ -21,6 +22,7 @@ export const analyzers: readonly Analyzer[] = [
   dpkgDistrolessAnalyzer,
   apkInstalledAnalyzer,
   rpmAnalyzer,
+  embeddedSbomAnalyzer,
 ];
 
 /** Identifies the analyzer set's output; part of the layer-cache key. */

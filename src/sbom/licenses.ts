@@ -61,6 +61,19 @@ function parses(text: string): boolean {
 
 const OPERATOR = /\s+(and|or)\s+/i;
 
+/**
+ * note: spdx-correct guesses hard (`Linux-syscall-note` became `CAL-1.0`);
+ * a correction is only taken when it starts like the text it replaces.
+ */
+function sameStem(text: string, corrected: string): boolean {
+  const stem = (s: string) =>
+    s
+      .replace(/[^a-z]/gi, "")
+      .slice(0, 3)
+      .toLowerCase();
+  return stem(text) === stem(corrected);
+}
+
 function correctParts(text: string): string | undefined {
   if (/\bwith\b|[,/&|;()]/i.test(text)) return undefined;
 
@@ -73,7 +86,7 @@ function correctParts(text: string): string | undefined {
       continue;
     }
     const fixed = parses(part) ? part : correct(part);
-    if (!fixed) return undefined;
+    if (!fixed || !sameStem(part, fixed)) return undefined;
     out.push(fixed);
   }
   return out.join(" ");

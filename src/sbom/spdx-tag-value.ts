@@ -66,7 +66,8 @@ function packageTags(p: SpdxPackage, tag: Tag): void {
   tag("PackageLicenseDeclared", p.licenseDeclared);
   tag("PackageCopyrightText", p.copyrightText);
   tag("PackageDescription", p.description);
-  tag("PrimaryPackagePurpose", p.primaryPackagePurpose);
+  // Tag-value spells the purpose with a hyphen where JSON has an underscore.
+  tag("PrimaryPackagePurpose", p.primaryPackagePurpose?.replace(/_/g, "-"));
   for (const r of p.externalRefs ?? []) {
     tag("ExternalRef", `${r.referenceCategory} ${r.referenceType} ${r.referenceLocator}`);
   }
@@ -115,7 +116,7 @@ export function parseTagValue(input: string, file: string): SpdxDocument {
     annotation = undefined;
   };
 
-  for (const { tag, value, line } of tagLines(input, file)) {
+  for (const { tag, value } of tagLines(input, file)) {
     if (tag.startsWith("Annotat") || tag === "SPDXREF") {
       if (tag === "Annotator") {
         finishAnnotation();
@@ -173,14 +174,14 @@ export function parseTagValue(input: string, file: string): SpdxDocument {
         break;
       }
       default:
-        if (pkg && !inFile) packageTag(pkg, tag, value, line);
+        if (pkg && !inFile) packageTag(pkg, tag, value);
     }
   }
   finishAnnotation();
   return doc;
 }
 
-function packageTag(pkg: SpdxPackage, tag: string, value: string, _line: number): void {
+function packageTag(pkg: SpdxPackage, tag: string, value: string): void {
   switch (tag) {
     case "PackageVersion":
       pkg.versionInfo = value;

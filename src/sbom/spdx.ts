@@ -109,7 +109,7 @@ export function buildSpdx(inventory: Inventory, identity: DocumentIdentity): Spd
       downloadLocation: NOASSERTION,
       filesAnalyzed: false,
       description: os.prettyName,
-      primaryPackagePurpose: "OPERATING-SYSTEM",
+      primaryPackagePurpose: "OPERATING_SYSTEM",
       annotations: annotate(osFacts(os)),
     });
     contains("SPDXRef-OperatingSystem");
