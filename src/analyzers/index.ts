@@ -1,7 +1,14 @@
+import { almalinuxReleaseAnalyzer } from "./os/almalinux-release.js";
 import { alpineReleaseAnalyzer } from "./os/alpine-release.js";
+import { centosReleaseAnalyzer } from "./os/centos-release.js";
 import { debianVersionAnalyzer } from "./os/debian-version.js";
+import { fedoraReleaseAnalyzer } from "./os/fedora-release.js";
 import { lsbReleaseAnalyzer } from "./os/lsb-release.js";
+import { oracleReleaseAnalyzer } from "./os/oracle-release.js";
 import { osReleaseAnalyzer } from "./os/os-release.js";
+import { redhatReleaseAnalyzer } from "./os/redhat-release.js";
+import { rockyReleaseAnalyzer } from "./os/rocky-release.js";
+import { systemReleaseAnalyzer } from "./os/system-release.js";
 import { apkInstalledAnalyzer } from "./pkg/apk-installed.js";
 import { dpkgDistrolessAnalyzer } from "./pkg/dpkg-distroless.js";
 import { dpkgStatusAnalyzer } from "./pkg/dpkg-status.js";
@@ -18,6 +25,13 @@ export const analyzers: readonly Analyzer[] = [
   lsbReleaseAnalyzer,
   alpineReleaseAnalyzer,
   debianVersionAnalyzer,
+  redhatReleaseAnalyzer,
+  centosReleaseAnalyzer,
+  almalinuxReleaseAnalyzer,
+  rockyReleaseAnalyzer,
+  fedoraReleaseAnalyzer,
+  oracleReleaseAnalyzer,
+  systemReleaseAnalyzer,
   dpkgStatusAnalyzer,
   dpkgDistrolessAnalyzer,
   apkInstalledAnalyzer,

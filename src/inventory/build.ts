@@ -3,6 +3,7 @@ import { VigilError } from "../errors.js";
 import { MergedView } from "../layers/merge.js";
 import type { FileFinding, LayerAnalysis } from "../layers/types.js";
 import type { ImageSource } from "../source/types.js";
+import { endOfLife } from "./eol.js";
 import { purlFor } from "./purl.js";
 import type {
   ImageConfigSummary,
@@ -14,6 +15,7 @@ import type {
   PackageRecord,
   ScanWarning,
 } from "./types.js";
+import { isThirdParty } from "./vendor.js";
 
 type LayeredFinding = FileFinding & { layer: number };
 
@@ -44,6 +46,7 @@ export function buildInventory(
     ...layers.flatMap((l) => l.warnings),
     ...findingWarnings(visible),
     ...linkWarnings,
+    ...thirdPartyWarnings(packages, os),
   ];
   return { image, os, packages: sortPackages(packages), warnings };
 }
@@ -130,7 +133,8 @@ function chooseOs(visible: readonly LayeredFinding[]): OsInfo | undefined {
   }
   if (!best) return undefined;
   const { priority: _priority, ...os } = best.fact;
-  return { ...os, source: `/${best.path}` };
+  const eol = os.eol ?? endOfLife(os);
+  return { ...os, ...(eol && { eol }), source: `/${best.path}` };
 }
 
 /**
@@ -171,7 +175,28 @@ function toPackage(
     layer: layers[layer] ?? { index: layer, diffId: "" },
     path: `/${finding.path}`,
     purl: purlFor(record, os),
+    ...(isThirdParty(record, os) && { thirdParty: true }),
   };
+}
+
+/** One warning per foreign vendor, so a scan says which packages it did not match. */
+function thirdPartyWarnings(packages: readonly Package[], os: OsInfo | undefined): ScanWarning[] {
+  const byVendor = new Map<string, Package[]>();
+  for (const p of packages.filter((x) => x.thirdParty)) {
+    const vendor = p.metadata?.vendor ?? "";
+    byVendor.set(vendor, [...(byVendor.get(vendor) ?? []), p]);
+  }
+  return [...byVendor].map(([vendor, list]) => {
+    const names = list.map((p) => p.name).sort();
+    const shown = names.slice(0, 5).join(", ") + (names.length > 5 ? ", …" : "");
+    return {
+      code: "THIRD_PARTY_PACKAGES",
+      message:
+        `${list.length} rpm package(s) from vendor "${vendor}", not ${os?.family}: ${shown}; ` +
+        `not matched against ${os?.family} advisories`,
+      path: list[0]?.path,
+    };
+  });
 }
 
 function findingWarnings(visible: readonly LayeredFinding[]): ScanWarning[] {

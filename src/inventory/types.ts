@@ -48,6 +48,8 @@ export interface Package extends PackageRecord {
   /** The file it was read from, absolute inside the image (`/var/lib/dpkg/status`). */
   path: string;
   purl: string;
+  /** Built by another vendor than the OS's (rpm `Vendor`); not matched against the OS's advisories. */
+  thirdParty?: boolean;
 }
 
 /** Operating system as detected from os-release and its fallbacks. */
@@ -60,6 +62,8 @@ export interface OsInfo {
   fullVersion?: string;
   codename?: string;
   prettyName?: string;
+  /** When the release's security support ends or ended (os-release SUPPORT_END, else vigil's table). */
+  eol?: { date: string };
   /** Which file decided it, absolute inside the image. */
   source: string;
 }

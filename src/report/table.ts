@@ -1,5 +1,6 @@
 import Table from "cli-table3";
 import pc from "picocolors";
+import { isPast } from "../inventory/eol.js";
 import type { Finding, Severity } from "../match/types.js";
 import { SEVERITIES } from "../match/types.js";
 import { countBySeverity, type ScanResult } from "./model.js";
@@ -16,10 +17,13 @@ export function renderTable(
 ): string {
   const { inventory } = result;
   const os = inventory.os ? `${inventory.os.family} ${inventory.os.release}` : "unknown OS";
+  const eol = inventory.os?.eol;
+  const ended = eol && isPast(eol) ? `, end of life since ${eol.date}` : "";
   const lines = [
-    `${inventory.image.reference} (${os})`,
+    `${inventory.image.reference} (${os})${paintEol(ended, opts.color)}`,
     `${inventory.packages.length} packages, ${summary(findings, opts.color)}`,
   ];
+  if (ended) lines.push("note: its vendor publishes no more fixes; advisories stop there");
 
   if (findings.length > 0) lines.push(findingsTable(findings, opts).toString());
   if (!inventory.os) lines.push("note: no OS detected; OS packages were not matched");
@@ -40,7 +44,16 @@ function summary(findings: readonly Finding[], color: boolean): string {
 
 function findingsTable(findings: readonly Finding[], opts: TableOptions) {
   const table = new Table({
-    head: ["Package", "Version", "Vulnerability", "Severity", "Status", "Fixed in", "Exploit", "Title"],
+    head: [
+      "Package",
+      "Version",
+      "Vulnerability",
+      "Severity",
+      "Status",
+      "Fixed in",
+      "Exploit",
+      "Title",
+    ],
     style: { head: opts.color ? ["bold"] : [], border: opts.color ? ["grey"] : [] },
     // No rule between rows: a long report stays readable in a CI log.
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
@@ -66,8 +79,13 @@ function findingsTable(findings: readonly Finding[], opts: TableOptions) {
 function exploit(f: Finding): string {
   const parts: string[] = [];
   if (f.kev) parts.push(`KEV ${f.kev.dateAdded}`);
-  if (f.epss) parts.push(`EPSS ${f.epss.score.toFixed(2)} (${Math.round(f.epss.percentile * 100)}%)`);
+  if (f.epss)
+    parts.push(`EPSS ${f.epss.score.toFixed(2)} (${Math.round(f.epss.percentile * 100)}%)`);
   return parts.join("\n");
+}
+
+function paintEol(text: string, color: boolean): string {
+  return color && text ? pc.yellow(text) : text;
 }
 
 function paint(text: string, severity: Severity, color: boolean): string {
