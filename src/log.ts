@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import pc from "picocolors";
 import { destination, pino, type Logger } from "pino";
+import { printable } from "./util/text.js";
 
 export type { Logger } from "pino";
 
@@ -14,6 +15,8 @@ export interface LogOptions {
  * Logs go to stderr so stdout carries only the report. Text lines read like
  * `vigil warn: message key=value`; JSON lines are pino's own.
  */
+export const LOG_LEVELS = ["error", "warn", "info", "debug", "trace", "silent"] as const;
+
 export function createLogger(opts: LogOptions = {}): Logger {
   const level = opts.level ?? "warn";
   if (opts.format === "json") return pino({ level }, destination(2));
@@ -50,5 +53,6 @@ function format(line: string): string {
   const extra = Object.entries(fields)
     .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
     .join(" ");
-  return `vigil ${colored}: ${String(msg ?? "")}${extra ? ` ${pc.dim(extra)}` : ""}`;
+  const details = extra ? ` ${pc.dim(printable(extra))}` : "";
+  return `vigil ${colored}: ${printable(String(msg ?? ""))}${details}`;
 }

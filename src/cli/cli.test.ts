@@ -80,6 +80,24 @@ describe("vigil CLI", () => {
     assert.match(oneLineError(missing.stderr), /\/no\/such\/image\.tar/);
     const bad = vigil("image", "--format", "xml", "x");
     assert.equal(bad.code, 2);
+    assert.match(oneLineError(bad.stderr), /--format.*xml/);
+    const level = vigil("image", "--log-level", "nope", "x");
+    assert.equal(level.code, 2);
+    assert.match(oneLineError(level.stderr), /--log-level/);
+    const unknown = vigil("frobnicate");
+    assert.equal(unknown.code, 2);
+    oneLineError(unknown.stderr);
+  });
+
+  it("refuses an --output it cannot write before scanning", () => {
+    const r = vigil(
+      "image",
+      `oci:${alpine34}`,
+      "--output",
+      path.join(cache, "no", "dir", "r.json"),
+    );
+    assert.equal(r.code, 2);
+    assert.match(oneLineError(r.stderr), /--output .*cannot write/);
   });
 
   it("imports the secdb, reports a table, and gates on --exit-code", () => {
@@ -150,5 +168,30 @@ describe("vigil CLI", () => {
     vigil("image", `oci:${alpine34}`, "--quiet");
     assert.deepEqual(readdirSync(home), []);
     assert.ok(existsSync(path.join(cache, "db", "vigil.db")));
+  });
+
+  it("shows control characters from the image escaped, never raw", async () => {
+    const evil = await writeOciLayout([
+      {
+        entries: [
+          {
+            name: "etc/os-release",
+            content: "ID=alpine\x1b]0;pwned\x07\x1b[2J\nVERSION_ID=3.4.6\n",
+          },
+          { name: "lib/apk/db/installed", content: "P:musl\nV:1.1.14-r10\no:musl\n\n" },
+        ],
+      },
+    ]);
+    const table = vigil("image", `oci:${evil}`);
+    assert.equal(table.code, 0, table.stderr);
+    assert.ok(!(table.stdout + table.stderr).includes("\x1b"), "a raw ESC reached the terminal");
+    assert.match(table.stdout, /alpine\\x1b\]0;pwned\\x07/);
+
+    const forged = await writeOciLayout([
+      { entries: [{ name: "../x\nvigil: error: forged", content: "x" }] },
+    ]);
+    const err = vigil("image", `oci:${forged}`);
+    assert.equal(err.code, 2);
+    assert.match(oneLineError(err.stderr), /\\nvigil: error: forged/);
   });
 });

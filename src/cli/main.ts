@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { VIGIL_VERSION } from "../about.js";
-import { describeError, VigilError } from "../errors.js";
+import { describeError } from "../errors.js";
+import { printable } from "../util/text.js";
 import { registerDbCommands } from "./commands/db.js";
 import { registerImageCommand } from "./commands/image.js";
 import { registerSbomCommand } from "./commands/sbom.js";
@@ -18,7 +19,8 @@ export async function main(argv: string[]): Promise<void> {
   const program = new Command("vigil")
     .description("Scan container images for packages and known vulnerabilities")
     .version(VIGIL_VERSION, "-v, --version")
-    .showHelpAfterError("(run with --help for usage)")
+    // Usage errors read like every other error: one line, `vigil: error: …`.
+    .configureOutput({ outputError: (text, write) => write(`vigil: ${printable(text.trim())}\n`) })
     .exitOverride();
 
   registerImageCommand(program);
@@ -37,10 +39,8 @@ function exitCodeFor(err: unknown): number {
     // --help and --version end through here with code 0.
     return err.exitCode === 0 ? 0 : EXIT_ERROR;
   }
-  console.error(`vigil: error: ${describeError(err)}`);
-  if (!(err instanceof VigilError) && err instanceof Error && err.stack) {
-    // An unexpected failure is a bug: the stack helps whoever reports it.
-    console.error(err.stack);
-  }
+  console.error(`vigil: error: ${printable(describeError(err))}`);
+  // One line for the user; the stack only for whoever debugs vigil itself.
+  if (process.env.VIGIL_DEBUG && err instanceof Error && err.stack) console.error(err.stack);
   return EXIT_ERROR;
 }

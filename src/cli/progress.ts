@@ -24,5 +24,6 @@ export class Progress {
 
   done(): void {
     if (this.enabled && this.lastDraw > 0) process.stderr.write("\r\x1b[K");
+    this.lastDraw = 0;
   }
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
@@ -179,6 +179,32 @@ describe("layer walking and merging", () => {
       (e: VigilError) => e,
     );
     assert.ok(["DIGEST_MISMATCH", "CORRUPT_LAYER"].includes(err.code), err.message);
+  });
+
+  it("names the layer when its blob is missing from the layout", async () => {
+    const dir = await writeOciLayout([{ entries: [{ name: "a", content: "x" }] }]);
+    const index = JSON.parse(await readFile(path.join(dir, "index.json"), "utf8"));
+    const manifest = JSON.parse(
+      await readFile(path.join(dir, "blobs/sha256", index.manifests[0].digest.slice(7)), "utf8"),
+    );
+    await rm(path.join(dir, "blobs/sha256", manifest.layers[0].digest.slice(7)));
+    const err = await inventoryImage(`oci:${dir}`).then(
+      () => assert.fail("should fail"),
+      (e: VigilError) => e,
+    );
+    assert.equal(err.code, "NOT_FOUND");
+    assert.match(err.message, /layer 1 .*cannot be read/);
+  });
+
+  it("warns when a database path holds a fifo instead of a file", async () => {
+    const dir = await writeOciLayout([
+      { entries: [{ name: "var/lib/dpkg/status", type: "fifo" }] },
+    ]);
+    const inv = await inventoryImage(`oci:${dir}`);
+    assert.deepEqual(
+      inv.warnings.map((w) => [w.code, w.path]),
+      [["NOT_REGULAR_FILE", "/var/lib/dpkg/status"]],
+    );
   });
 
   it("stops a layer that expands past the size cap", async () => {

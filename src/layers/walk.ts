@@ -32,14 +32,15 @@ export async function walkLayer(layer: LayerBlob, opts: WalkOptions): Promise<La
   const compressedHash = createHash("sha256");
   const meter = new Meter(opts.maxLayerBytes, where, opts.onProgress);
 
-  const raw = await sniffed(layer.open(), compressedHash, result);
   const extract = tar.extract();
-  const flowing = pipeline(raw.stream, decoderFor(raw.kind), meter, extract);
-
+  let raw: Awaited<ReturnType<typeof sniffed>> | undefined;
   try {
+    // Opening is inside: a missing or unreadable blob is this layer's error too.
+    raw = await sniffed(layer.open(), compressedHash, result);
+    const flowing = pipeline(raw.stream, decoderFor(raw.kind), meter, extract);
     await Promise.all([flowing, readEntries(extract, result, opts, where)]);
   } catch (err) {
-    raw.stream.destroy();
+    raw?.stream.destroy();
     extract.destroy();
     throw asLayerError(err, where);
   }
@@ -110,9 +111,12 @@ async function readEntries(
     if (kind === "l") result.links.set(path, header.linkname ?? "");
     if (kind === "h") recordHardLink(path, header.linkname ?? "", result, where);
 
-    const claimers =
-      kind === "f" || kind === "h" ? opts.analyzers.filter((a) => a.claims(path)) : [];
-    if (claimers.length === 0) {
+    const claimers = opts.analyzers.filter((a) => a.claims(path));
+    if (claimers.length > 0 && kind === "o") {
+      // A fifo, device or sparse file where a database should be: say so.
+      result.warnings.push(notRegular(path, header.type, result.index));
+    }
+    if (claimers.length === 0 || (kind !== "f" && kind !== "h")) {
       entry.resume();
       continue;
     }
@@ -144,6 +148,15 @@ function linkedContent(path: string, captured: Map<string, Buffer>, result: Laye
     });
   }
   return content;
+}
+
+function notRegular(path: string, type: string | null | undefined, layer: number) {
+  return {
+    code: "NOT_REGULAR_FILE",
+    message: `a ${type ?? "special"} entry, not a regular file; not read`,
+    layer,
+    path: `/${path}`,
+  };
 }
 
 /** Returns true when the entry was a whiteout marker (recorded, not a file). */
@@ -264,6 +277,13 @@ function verifyDigests(layer: LayerBlob, compressed: Hash, uncompressed: Hash, w
 /** Decoder and tar errors arrive bare; the user needs to know which layer. */
 function asLayerError(err: unknown, where: string): VigilError {
   if (err instanceof VigilError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") {
+    return new VigilError("NOT_FOUND", `${where}: the layer blob cannot be read (${code})`, {
+      cause: err,
+      hint: "the image is incomplete; copy or export it again",
+    });
+  }
   const message = err instanceof Error ? err.message : String(err);
   return new VigilError("CORRUPT_LAYER", `${where}: ${message}`, {
     cause: err,

@@ -1,4 +1,4 @@
-import { createReadStream } from "node:fs";
+import { createReadStream, realpathSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -51,13 +51,25 @@ export class DirectoryStore implements BlobStore {
     return createReadStream(this.resolve(name));
   }
 
-  /** Names come from manifests: never let one climb out of the layout. */
+  /**
+   * Names come from manifests, and blobs may be symlinks: neither may lead
+   * out of the layout, or a crafted image could make vigil read host files.
+   */
   private resolve(name: string): string {
-    const full = path.resolve(this.root, name);
-    if (!full.startsWith(path.resolve(this.root) + path.sep)) {
-      throw new VigilError("UNSAFE_PATH", `${name}: points outside ${this.root}`);
+    const root = realpathSync(this.root);
+    const full = path.resolve(root, name);
+    let real = full;
+    try {
+      real = realpathSync(full);
+    } catch {
+      // Missing files are reported by whoever opens them.
     }
-    return full;
+    for (const p of [full, real]) {
+      if (!p.startsWith(root + path.sep)) {
+        throw new VigilError("UNSAFE_PATH", `${this.describe(name)}: points outside the layout`);
+      }
+    }
+    return real;
   }
 }
 

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { VigilError } from "../errors.js";
 import type { TarStore } from "./blob-store.js";
 import { readJson } from "./oci-layout.js";
-import type { ImageConfig, ImageSource, LayerBlob } from "./types.js";
+import { formatPlatform, parsePlatform, platformMatches } from "./platform.js";
+import type { ImageConfig, ImageSource, LayerBlob, SourceOptions } from "./types.js";
 
 interface DockerManifestEntry {
   Config: string;
@@ -19,16 +20,18 @@ export async function resolveDockerArchive(
   store: TarStore,
   reference: string,
   tag: string | undefined,
+  opts: SourceOptions,
 ): Promise<ImageSource> {
   const entries = await readJson<DockerManifestEntry[]>(store, "manifest.json");
-  if (!Array.isArray(entries) || entries.length === 0) {
-    throw new VigilError("BAD_MANIFEST", `${store.describe("manifest.json")} lists no image`);
+  if (!Array.isArray(entries) || entries.length === 0 || !entries.every(isEntry)) {
+    throw new VigilError("BAD_MANIFEST", `${store.describe("manifest.json")}: no valid image list`);
   }
 
   const entry = chooseEntry(entries, reference, tag);
   const configBytes = await store.readSmall(entry.Config);
   const configDigest = `sha256:${createHash("sha256").update(configBytes).digest("hex")}`;
-  const config = JSON.parse(configBytes.toString("utf8")) as ImageConfig;
+  const config = parseConfig(configBytes, store.describe(entry.Config));
+  checkPlatform(config, reference, opts);
 
   const diffIds = config.rootfs?.diff_ids ?? [];
   if (diffIds.length !== entry.Layers.length) {
@@ -57,17 +60,61 @@ export async function resolveDockerArchive(
   };
 }
 
+function isEntry(e: unknown): e is DockerManifestEntry {
+  const entry = e as DockerManifestEntry | null;
+  return (
+    typeof entry?.Config === "string" &&
+    Array.isArray(entry.Layers) &&
+    entry.Layers.every((l) => typeof l === "string")
+  );
+}
+
+function parseConfig(bytes: Buffer, where: string): ImageConfig {
+  try {
+    const config = JSON.parse(bytes.toString("utf8")) as ImageConfig | null;
+    if (typeof config === "object" && config !== null) return config;
+  } catch {
+    // reported below
+  }
+  throw new VigilError("BAD_MANIFEST", `${where} is not an image config`);
+}
+
+/** A docker-archive holds one platform per image; a --platform must agree with it. */
+function checkPlatform(config: ImageConfig, reference: string, opts: SourceOptions): void {
+  if (!opts.platform) return;
+  const have = { os: config.os, architecture: config.architecture, variant: config.variant };
+  if (platformMatches(parsePlatform(opts.platform), have)) return;
+  throw new VigilError(
+    "AMBIGUOUS_IMAGE",
+    `${reference}: none for ${opts.platform}; the image here is ${formatPlatform(have)}`,
+  );
+}
+
+/**
+ * A RepoTag is matched exactly (`repo/name:tag`); a bare tag (`latest`)
+ * matches the tag part, and must then name one image only.
+ */
 function chooseEntry(
   entries: DockerManifestEntry[],
   reference: string,
   tag: string | undefined,
 ): DockerManifestEntry {
   if (tag) {
-    const found = entries.find((e) => (e.RepoTags ?? []).some((t) => t === tag || t.endsWith(tag)));
-    if (found) return found;
-    throw new VigilError("NOT_FOUND", `${reference}: no image tagged "${tag}"`, {
-      hint: `tags here: ${listTags(entries)}`,
-    });
+    const tagsOf = (e: DockerManifestEntry) => e.RepoTags ?? [];
+    const exact = entries.filter((e) => tagsOf(e).includes(tag));
+    const byTag = tag.includes(":")
+      ? []
+      : entries.filter((e) => tagsOf(e).some((t) => t.slice(t.lastIndexOf(":") + 1) === tag));
+    const found = exact.length > 0 ? exact : byTag;
+    if (found.length === 1) return found[0] as DockerManifestEntry;
+    const why = found.length === 0 ? `no image tagged "${tag}"` : `several images tagged "${tag}"`;
+    throw new VigilError(
+      found.length === 0 ? "NOT_FOUND" : "AMBIGUOUS_IMAGE",
+      `${reference}: ${why}`,
+      {
+        hint: `tags here: ${listTags(entries)}`,
+      },
+    );
   }
   if (entries.length === 1) return entries[0] as DockerManifestEntry;
   throw new VigilError("AMBIGUOUS_IMAGE", `${reference} holds ${entries.length} images`, {

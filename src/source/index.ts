@@ -10,17 +10,18 @@ export type { ImageSource, LayerBlob, ImageConfig, SourceOptions } from "./types
 
 /** Resolves a user's image reference to a manifest, a config and layer blobs. */
 export async function openImage(text: string, opts: SourceOptions = {}): Promise<ImageSource> {
-  const ref = parseReference(text);
-  const info = await stat(ref.path).catch((err: unknown) => {
-    throw new VigilError("NOT_FOUND", `${ref.path}: no such file or directory`, {
-      cause: err,
-      hint: "give an OCI layout directory, a docker-archive or an oci-archive tar",
-    });
-  });
+  const ref = await locate(text);
+  const info = await stat(ref.path);
 
   if (info.isDirectory()) {
     if (ref.kind !== "path" && ref.kind !== "oci-layout") {
-      throw new VigilError("BAD_REFERENCE", `${ref.path} is a directory, not a ${ref.kind} file`);
+      throw new VigilError(
+        "BAD_REFERENCE",
+        `${ref.path} is a directory; ${ref.kind}: expects a file`,
+        {
+          hint: `use oci:${ref.path}`,
+        },
+      );
     }
     return resolveLayout(new DirectoryStore(ref.path), selector(text, ref, "oci-layout"), opts);
   }
@@ -28,13 +29,47 @@ export async function openImage(text: string, opts: SourceOptions = {}): Promise
   await refuseCompressed(ref.path);
   const store = await TarStore.open(ref.path);
   const kind = ref.kind === "path" ? detectArchive(store, ref.path) : ref.kind;
-  if (kind === "docker-archive") return resolveDockerArchive(store, text, ref.tag);
+  if (kind === "docker-archive") return resolveDockerArchive(store, text, ref.tag, opts);
   if (kind === "oci-layout") {
     throw new VigilError("BAD_REFERENCE", `${ref.path} is a file; oci: expects a directory`, {
       hint: `use oci-archive:${ref.path}`,
     });
   }
   return resolveLayout(store, selector(text, ref, "oci-archive"), opts);
+}
+
+/**
+ * Splits off `:TAG` or `@DIGEST` only when the whole string is not itself an
+ * existing path: `d:latest.tar` and `dir@2` are files people really have.
+ */
+async function locate(text: string): Promise<ImageReference> {
+  const scheme = /^(oci|oci-archive|docker-archive):/.exec(text)?.[1];
+  const whole = scheme ? text.slice(scheme.length + 1) : text;
+  if (whole !== "" && (await exists(whole))) return { kind: kindOf(scheme), path: whole };
+
+  const ref = parseReference(text);
+  if (await exists(ref.path)) return ref;
+
+  const looksRemote =
+    !scheme && /^[\w.-]+(:\d+)?\/[\w./-]+(:[\w.-]+|@sha256:[a-f0-9]+)?$/.test(text);
+  throw new VigilError("NOT_FOUND", `${ref.path}: no such file or directory`, {
+    hint: looksRemote
+      ? "registry references are not supported yet; save the image with skopeo or docker save"
+      : "give an OCI layout directory, a docker-archive or an oci-archive tar",
+  });
+}
+
+function kindOf(scheme: string | undefined): ImageReference["kind"] {
+  if (scheme === "oci") return "oci-layout";
+  if (scheme === "oci-archive" || scheme === "docker-archive") return scheme;
+  return "path";
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 function selector(text: string, ref: ImageReference, kind: "oci-layout" | "oci-archive") {
@@ -59,7 +94,7 @@ async function refuseCompressed(file: string): Promise<void> {
     await fh.read(head, 0, 4, 0);
     if (head[0] === 0x1f && head[1] === 0x8b) {
       throw new VigilError("UNSUPPORTED", `${file} is gzip-compressed`, {
-        hint: "decompress it first (gunzip); image archives are plain tar",
+        hint: "image archives are plain tar: decompress it first with gunzip",
       });
     }
   } finally {

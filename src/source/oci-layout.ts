@@ -58,7 +58,7 @@ export async function resolveLayout(
     });
   }
   const index = await readJson<IndexDoc>(store, "index.json");
-  const candidates = selectByName(index.manifests ?? [], sel, store);
+  const candidates = selectByName(descriptorsOf(index, store.describe("index.json")), sel, store);
   const chosen = await choosePlatform(store, candidates, sel, opts);
   return loadManifest(store, chosen, sel);
 }
@@ -79,6 +79,21 @@ function selectByName(all: Descriptor[], sel: LayoutSelector, store: BlobStore):
     });
   }
   return byTag;
+}
+
+/** JSON from a file is untrusted: a wrong shape is a clear error, not a TypeError. */
+function descriptorsOf(doc: unknown, where: string): Descriptor[] {
+  const manifests = (doc as IndexDoc | null)?.manifests;
+  const valid =
+    Array.isArray(manifests) &&
+    manifests.every(
+      (m: unknown) =>
+        typeof m === "object" && m !== null && typeof (m as Descriptor).digest === "string",
+    );
+  if (!valid) {
+    throw new VigilError("BAD_MANIFEST", `${where}: "manifests" is not a list of descriptors`);
+  }
+  return manifests;
 }
 
 function tagOf(d: Descriptor): string | undefined {
@@ -104,13 +119,17 @@ async function choosePlatform(
   const unique = dedupe(wanted);
   if (unique.length === 1 && !opts.platform) return unique[0] as Descriptor;
 
+  // Layouts written by umoci and others omit the platform from the index;
+  // the config always has it, so an explicit --platform is still checked.
+  const known = await Promise.all(unique.map((m) => withPlatform(store, m)));
   const platform = parsePlatform(opts.platform ?? DEFAULT_PLATFORM);
-  const matching = unique.filter((m) => !m.platform || platformMatches(platform, m.platform));
+  const matching = known.filter((m) => platformMatches(platform, m.platform));
   if (matching.length === 1) return matching[0] as Descriptor;
 
-  const listing = unique
-    .map((m) => `${tagOf(m) ?? "(untagged)"} ${formatPlatform(m.platform)} ${m.digest}`)
-    .join("; ");
+  const listing =
+    known
+      .map((m) => `${tagOf(m) ?? "(untagged)"} ${formatPlatform(m.platform)} ${m.digest}`)
+      .join("; ") || "none";
   const why = matching.length === 0 ? `none for ${formatPlatform(platform)}` : "several match";
   throw new VigilError("AMBIGUOUS_IMAGE", `${sel.reference}: ${why}; images here: ${listing}`, {
     hint: "choose one with :TAG, @DIGEST or --platform",
@@ -132,13 +151,24 @@ async function expandIndexes(
       throw new VigilError("BAD_MANIFEST", `${d.digest}: image indexes nested too deep`);
     }
     const nested = await readBlobJson<IndexDoc>(store, d.digest);
-    const children = (nested.manifests ?? []).map((c) => ({
+    const children = descriptorsOf(nested, d.digest).map((c) => ({
       ...c,
       annotations: { ...d.annotations, ...c.annotations },
     }));
     out.push(...(await expandIndexes(store, children, depth + 1)));
   }
   return out;
+}
+
+async function withPlatform(store: BlobStore, d: Descriptor): Promise<Descriptor> {
+  if (d.platform?.os && d.platform.architecture) return d;
+  const manifest = await readBlobJson<ManifestDoc>(store, d.digest);
+  if (!manifest.config?.digest) return d;
+  const config = await readBlobJson<ImageConfig>(store, manifest.config.digest);
+  return {
+    ...d,
+    platform: { os: config.os, architecture: config.architecture, variant: config.variant },
+  };
 }
 
 function isIndex(d: Descriptor): boolean {
@@ -157,20 +187,24 @@ async function loadManifest(
   sel: LayoutSelector,
 ): Promise<ImageSource> {
   const manifest = await readBlobJson<ManifestDoc>(store, desc.digest);
-  if (!manifest.config || !Array.isArray(manifest.layers)) {
+  const blobs = manifest?.layers;
+  const layersOk =
+    Array.isArray(blobs) &&
+    blobs.every((l: unknown) => typeof (l as Descriptor | null)?.digest === "string");
+  if (typeof manifest?.config?.digest !== "string" || !blobs || !layersOk) {
     throw new VigilError("BAD_MANIFEST", `${desc.digest}: not an image manifest`);
   }
 
   const config = await readBlobJson<ImageConfig>(store, manifest.config.digest);
-  const diffIds = config.rootfs?.diff_ids ?? [];
-  if (diffIds.length !== manifest.layers.length) {
+  const diffIds = Array.isArray(config?.rootfs?.diff_ids) ? config.rootfs.diff_ids : [];
+  if (diffIds.length !== blobs.length) {
     throw new VigilError(
       "BAD_MANIFEST",
-      `${desc.digest}: ${manifest.layers.length} layers but ${diffIds.length} diff_ids in the config`,
+      `${desc.digest}: ${blobs.length} layers but ${diffIds.length} diff_ids in the config`,
     );
   }
 
-  const layers: LayerBlob[] = manifest.layers.map((layer, index) => ({
+  const layers: LayerBlob[] = blobs.map((layer, index) => ({
     index,
     digest: layer.digest,
     diffId: diffIds[index] as string,

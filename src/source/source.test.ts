@@ -1,13 +1,24 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { VigilError } from "../errors.js";
+import { inventoryImage } from "../scan/inventory.js";
 import { writeOciLayout } from "../testing/oci-builder.js";
 import { sharedData } from "../testing/shared.js";
 import { openImage } from "./index.js";
 import { parseReference } from "./reference.js";
+import { indexTar } from "./tar-index.js";
 
 async function failure(p: Promise<unknown>): Promise<VigilError> {
   const err = await p.then(
@@ -169,5 +180,78 @@ describe("real archives from other tools", () => {
   it("rejects an archive whose config lists more layers than it holds", async () => {
     const err = await failure(openImage(path.join(images, "nginx-debian-trimmed.docker-save.tar")));
     assert.equal(err.code, "BAD_MANIFEST");
+  });
+});
+
+describe("references that are easy to get wrong", () => {
+  it("checks an explicit --platform even when the layout holds one image", async () => {
+    const dir = await writeOciLayout([{ entries: [{ name: "a", content: "x" }] }]);
+    const err = await failure(openImage(`oci:${dir}`, { platform: "linux/arm64" }));
+    assert.equal(err.code, "AMBIGUOUS_IMAGE");
+    assert.match(err.message, /none for linux\/arm64; images here: latest linux\/amd64/);
+    assert.equal((await openImage(`oci:${dir}`, { platform: "linux/amd64" })).layers.length, 1);
+  });
+
+  it("takes a path with ':' or '@' in its name as a path when it exists", async () => {
+    const dir = await writeOciLayout([{ entries: [{ name: "a", content: "x" }] }]);
+    const odd = `${dir}-tag:latest@v2`;
+    cpSync(dir, odd, { recursive: true });
+    assert.equal((await openImage(odd)).layers.length, 1);
+    assert.equal((await openImage(`oci:${odd}`)).layers.length, 1);
+  });
+
+  it("says a registry reference is not supported rather than 'no such file'", async () => {
+    const err = await failure(openImage("registry.example/team/app:1.0"));
+    assert.equal(err.code, "NOT_FOUND");
+    assert.match(err.hint ?? "", /registry references are not supported yet/);
+  });
+
+  it("matches docker-archive tags exactly, and a bare tag only when it is unique", async () => {
+    const file = path.join(
+      sharedData("rootfs", "images"),
+      "alpine-3.14.9.containerd-oci+docker-archive.tar",
+    );
+    assert.equal((await openImage(`docker-archive:${file}:alpine:3.14`)).kind, "docker-archive");
+    assert.equal((await openImage(`docker-archive:${file}:3.14`)).kind, "docker-archive");
+    assert.equal((await failure(openImage(`docker-archive:${file}:4`))).code, "NOT_FOUND");
+    assert.equal((await failure(openImage(`docker-archive:${file}:ine:3.14`))).code, "NOT_FOUND");
+    const platform = await failure(
+      openImage(`docker-archive:${file}`, { platform: "linux/arm64" }),
+    );
+    assert.equal(platform.code, "AMBIGUOUS_IMAGE");
+  });
+
+  it("refuses a blob that is a symlink out of the layout", async () => {
+    const dir = await writeOciLayout([{ entries: [{ name: "a", content: "x" }] }]);
+    const index = JSON.parse(readFileSync(path.join(dir, "index.json"), "utf8"));
+    const manifest = JSON.parse(
+      readFileSync(path.join(dir, "blobs/sha256", index.manifests[0].digest.slice(7)), "utf8"),
+    );
+    const layer = path.join(dir, "blobs/sha256", manifest.layers[0].digest.slice(7));
+    rmSync(layer);
+    symlinkSync("/etc/passwd", layer);
+    const err = await failure(inventoryImage(`oci:${dir}`));
+    assert.equal(err.code, "UNSAFE_PATH");
+  });
+
+  it("reports an archive cut inside its last header as truncated", async () => {
+    const src = path.join(sharedData("rootfs", "images"), "busybox-1.31.1.oci-layout.tar");
+    const bytes = readFileSync(src);
+    // Cut 200 bytes into the header of the last member.
+    const lastHeader = Math.max(...[...(await indexTar(src)).values()].map((m) => m.offset)) - 512;
+    const cut = path.join(mkdtempSync(path.join(tmpdir(), "vigil-cut-")), "cut.tar");
+    writeFileSync(cut, bytes.subarray(0, lastHeader + 200));
+    const err = await failure(openImage(cut));
+    assert.equal(err.code, "CORRUPT_LAYER");
+    assert.match(err.message, /truncated/);
+    rmSync(path.dirname(cut), { recursive: true });
+  });
+
+  it("turns malformed index and manifest JSON into BAD_MANIFEST, not a crash", async () => {
+    for (const index of ["null", '{"manifests":{}}', '{"manifests":[null]}']) {
+      const dir = await writeOciLayout([{ entries: [{ name: "a", content: "x" }] }]);
+      writeFileSync(path.join(dir, "index.json"), index);
+      assert.equal((await failure(openImage(`oci:${dir}`))).code, "BAD_MANIFEST", index);
+    }
   });
 });

@@ -64,6 +64,17 @@ async function readMembers(fh: FileHandle, fileSize: number, file: string) {
     }
     offset = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
   }
+
+  // A header cut short at the end: the archive was truncated mid-copy.
+  if (offset < fileSize && fileSize - offset < BLOCK) {
+    throw new VigilError(
+      "CORRUPT_LAYER",
+      `${file}: truncated inside the tar header at byte ${offset}`,
+      {
+        hint: "the archive is incomplete; copy or export it again",
+      },
+    );
+  }
   return members;
 }
 

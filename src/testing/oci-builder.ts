@@ -9,7 +9,7 @@ import tar from "tar-stream";
 
 export interface FixtureEntry {
   name: string;
-  type?: "file" | "directory" | "symlink" | "link";
+  type?: "file" | "directory" | "symlink" | "link" | "fifo";
   content?: string | Buffer;
   linkname?: string;
 }
@@ -32,6 +32,7 @@ export async function tarOf(entries: FixtureEntry[]): Promise<Buffer> {
   for (const e of entries) {
     const type = e.type ?? "file";
     const body = type === "file" ? Buffer.from(e.content ?? "") : undefined;
+    // tar-stream writes special types from the header alone.
     await new Promise<void>((resolve, reject) =>
       pack.entry(
         { name: e.name, type, linkname: e.linkname, size: body?.length ?? 0, mode: 0o644 },

@@ -1,7 +1,11 @@
-import { writeFile } from "node:fs/promises";
-import type { Command } from "commander";
+import { constants } from "node:fs";
+import { access, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { Option, type Command } from "commander";
 import { dbPath } from "../../config/paths.js";
-import { createLogger, type Logger } from "../../log.js";
+import { VigilError } from "../../errors.js";
+import { createLogger, LOG_LEVELS, type Logger } from "../../log.js";
+import { humanBytes } from "../../util/text.js";
 import type { Severity } from "../../match/types.js";
 import { renderJson } from "../../report/json.js";
 import { renderVdr } from "../../report/vdr.js";
@@ -43,11 +47,10 @@ export function registerImageCommand(program: Command): void {
       "image to pick from a multi-platform index (default linux/amd64)",
     );
   addReportOptions(image)
-    .option(
-      "--max-layer-size <size>",
-      "largest uncompressed layer, e.g. 16G",
-      parseSize,
-      DEFAULT_MAX_LAYER_BYTES,
+    .addOption(
+      new Option("--max-layer-size <size>", "largest uncompressed layer, e.g. 16G")
+        .argParser(parseSize)
+        .default(DEFAULT_MAX_LAYER_BYTES, humanBytes(DEFAULT_MAX_LAYER_BYTES)),
     )
     .addHelpText(
       "after",
@@ -85,7 +88,7 @@ export function addReportOptions(cmd: Command): Command {
       "--cache-dir <dir>",
       "cache directory (default $XDG_CACHE_HOME/vigil or ~/.cache/vigil)",
     )
-    .option("--log-level <level>", "error, warn, info or debug", "warn")
+    .option("--log-level <level>", "error, warn, info or debug", parseFormat(LOG_LEVELS), "warn")
     .option(
       "--log-format <format>",
       "text or json",
@@ -100,6 +103,7 @@ export async function scanAndReport(reference: string, opts: ImageOptions): Prom
     level: opts.quiet ? "error" : opts.logLevel,
     format: opts.logFormat,
   });
+  if (opts.output) await checkWritable(opts.output);
   const result = await runScan(reference, opts, log);
   const findings = selectFindings(result.findings, {
     severities: opts.severity,
@@ -121,6 +125,7 @@ async function runScan(reference: string, opts: ImageOptions, log: Logger): Prom
       freshness: freshnessFrom(opts, log),
       onProgress: (e) => progress.add(e.bytes),
     });
+    progress.done();
     for (const w of result.inventory.warnings) {
       log.warn(
         { layer: w.layer === undefined ? undefined : w.layer + 1, path: w.path, line: w.line },
@@ -145,6 +150,28 @@ function render(
 }
 
 export async function emit(text: string, output: string | undefined): Promise<void> {
-  if (output) await writeFile(output, text);
-  else process.stdout.write(text);
+  if (!output) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    await writeFile(output, text);
+  } catch (err) {
+    throw new VigilError("IO", `cannot write ${output}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** A report that cannot be written should fail before minutes of scanning, not after. */
+export async function checkWritable(output: string): Promise<void> {
+  const dir = path.dirname(path.resolve(output));
+  const info = await stat(output).catch(() => undefined);
+  if (info?.isDirectory()) {
+    throw new VigilError("IO", `--output ${output} is a directory`, { hint: "name a file" });
+  }
+  await access(dir, constants.W_OK).catch((err: unknown) => {
+    throw new VigilError("IO", `--output ${output}: cannot write in ${dir}`, {
+      cause: err,
+      hint: "create the directory first, or choose another path",
+    });
+  });
 }

@@ -1,0 +1,26 @@
+/**
+ * Text from an image (package names, versions, file names) is attacker
+ * controlled. Before it reaches a terminal, control characters are shown
+ * escaped: an ESC sequence could otherwise clear the screen or retitle the
+ * window, and a newline could forge a second log line.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    if (c === "\n") return "\\n";
+    if (c === "\t") return "\\t";
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+  });
+}
+
+/** `17179869184` → `16G`: sizes as people read them. */
+export function humanBytes(bytes: number): string {
+  const units = ["", "K", "M", "G", "T"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1 && value % 1024 === 0) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value}${units[unit]}`;
+}
