@@ -8,14 +8,35 @@ export function purlFor(pkg: PackageRecord, os: OsInfo | undefined): string {
   const distro = distroQualifier(pkg, os);
   if (distro) qualifiers.distro = distro;
 
+  let version = pkg.version;
+  if (pkg.type === "rpm") {
+    // The rpm purl carries the epoch as a qualifier, not in the version.
+    const m = /^(\d+):(.*)$/.exec(pkg.version);
+    if (m) {
+      version = m[2] as string;
+      if (m[1] !== "0") qualifiers.epoch = m[1] as string;
+    }
+  }
+
   const namespace = osNamespace(pkg, os);
-  return new PackageURL(pkg.type, namespace, pkg.name, pkg.version, qualifiers).toString();
+  return new PackageURL(pkg.type, namespace, pkg.name, version, qualifiers).toString();
 }
+
+// The purl spec's examples name the vendor: pkg:rpm/redhat/…, pkg:rpm/opensuse/….
+const RPM_NAMESPACES: Readonly<Record<string, string>> = {
+  rhel: "redhat",
+  ol: "oracle",
+  amzn: "amazon",
+  sles: "suse",
+  "sle-micro": "suse",
+  "opensuse-leap": "opensuse",
+  "opensuse-tumbleweed": "opensuse",
+};
 
 function osNamespace(pkg: PackageRecord, os: OsInfo | undefined): string | undefined {
   if (pkg.type === "deb") return os?.family ?? "debian";
   if (pkg.type === "apk") return os?.family ?? "alpine";
-  if (pkg.type === "rpm") return os?.family;
+  if (pkg.type === "rpm") return os && (RPM_NAMESPACES[os.family] ?? os.family);
   return undefined;
 }
 

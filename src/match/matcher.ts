@@ -5,7 +5,8 @@ import { groupByAlias, primaryId } from "./aliases.js";
 import { withExploitData } from "./exploit.js";
 import { evaluateAffected } from "./osv-range.js";
 import type { OsvAffected } from "./osv-types.js";
-import { matchTarget, type MatchTarget } from "./targets.js";
+import { entryApplies } from "./rpm-entries.js";
+import { matchTargets, type MatchTarget } from "./targets.js";
 import type { Finding, Severity } from "./types.js";
 
 /** An advisory that matched one package, with the fix its range names. */
@@ -24,22 +25,29 @@ const MAX_REFERENCES = 8;
  */
 export function matchInventory(inventory: Inventory, db: VulnDb): Finding[] {
   const findings: Finding[] = [];
+  let ecosystems: readonly string[] | undefined;
+  const known = () => (ecosystems ??= db.ecosystems());
   for (const pkg of inventory.packages) {
-    const target = matchTarget(pkg, inventory.os);
-    if (!target) continue;
-    const hits = hitsFor(target, db);
-    findings.push(...groupByAlias(hits, idsOf).map((group) => toFinding(pkg, group)));
+    // A package looked up by binary and by source name may meet one advisory twice.
+    const hits = new Map<string, Hit>();
+    for (const target of matchTargets(pkg, inventory.os, known)) {
+      for (const hit of hitsFor(pkg, target, db)) {
+        if (!hits.has(hit.advisory.id)) hits.set(hit.advisory.id, hit);
+      }
+    }
+    findings.push(...groupByAlias([...hits.values()], idsOf).map((group) => toFinding(pkg, group)));
   }
   return withExploitData(findings, db);
 }
 
-function hitsFor(target: MatchTarget, db: VulnDb): Hit[] {
+function hitsFor(pkg: Package, target: MatchTarget, db: VulnDb): Hit[] {
   const hits: Hit[] = [];
   for (const advisory of db.advisoriesFor(target.ecosystems, target.name)) {
     // Withdrawn advisories were retracted by their publisher: not a finding.
     if (advisory.withdrawn) continue;
 
     for (const entry of advisory.affected) {
+      if (!entryApplies(entry as OsvAffected, advisory, pkg, target)) continue;
       const result = evaluateAffected(entry as OsvAffected, target.version);
       if (!result.affected) continue;
       hits.push({

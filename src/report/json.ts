@@ -43,6 +43,7 @@ function packageJson(p: Package) {
     purl: p.purl,
     path: p.path,
     layer: { index: p.layer.index, diffId: p.layer.diffId, digest: p.layer.digest },
+    thirdParty: p.thirdParty,
   };
 }
 

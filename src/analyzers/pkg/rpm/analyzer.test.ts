@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import path from "node:path";
 import { test } from "node:test";
 
+import { repoRoot } from "../../../testing/shared.js";
 import { readRpmDb, rpmAnalyzer } from "./analyzer.js";
 import { detectFormat } from "./db.js";
 import { asRow, expectedRows, type Fixture, fixtures, load } from "./testdata.js";
@@ -17,6 +19,15 @@ function assertMatchesRpmQa(fixture: Fixture) {
 for (const fixture of fixtures) {
   test(`${fixture.name}: every package equals rpm -qa`, () => assertMatchesRpmQa(fixture));
 }
+
+test("the AlmaLinux fixture equals rpm -qa, vendor and module label included", () => {
+  const dir = path.join(repoRoot, "testdata", "rpm");
+  assertMatchesRpmQa({
+    name: "alma8 fixture sqlite",
+    db: path.join(dir, "alma8-fixture.rpmdb.sqlite.gz"),
+    expected: path.join(dir, "alma8-fixture.expected.tsv"),
+  });
+});
 
 test("the format comes from the bytes", () => {
   const want = ["bdb", "bdb", "sqlite", "bdb", "ndb"];

@@ -59,6 +59,8 @@ export function asRow(p: PackageRecord, columns: string[]): string {
     arch: p.arch ?? "(none)",
     sourcerpm: m.sourceRpm ?? "(none)",
     license: p.licenses?.[0] ?? "(none)",
+    vendor: m.vendor ?? "(none)",
+    modularitylabel: m.modularitylabel ?? "(none)",
   };
   return columns.map((c) => all[c] ?? `?${c}`).join("\t");
 }
