@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { before, describe, it } from "node:test";
 import { VIGIL_VERSION } from "../about.js";
 import { writeOciLayout } from "../testing/oci-builder.js";
 import { repoRoot, sharedData } from "../testing/shared.js";
+import { tempDir } from "../testing/tmp.js";
 
 const bin = path.join(repoRoot, "bin", "vigil.js");
-const home = mkdtempSync(path.join(tmpdir(), "vigil-home-"));
-const cache = mkdtempSync(path.join(tmpdir(), "vigil-cache-"));
+const home = tempDir("vigil-home-");
+const cache = tempDir("vigil-cache-");
 
 /** Runs the real CLI with its cache and home in temp dirs, stdout not a terminal. */
 function vigil(...args: string[]) {

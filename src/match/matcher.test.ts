@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import type { Inventory, OsInfo, Package } from "../inventory/types.js";
@@ -10,9 +9,10 @@ import { sharedData } from "../testing/shared.js";
 import { apkScheme } from "../version/apk.js";
 import { importFeeds, VulnDb } from "../vulndb/index.js";
 import { matchInventory } from "./matcher.js";
+import { tempDir } from "../testing/tmp.js";
 
 async function dbOf(...inputs: string[]): Promise<VulnDb> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "vigil-match-")), "vigil.db");
+  const file = path.join(tempDir("vigil-match-"), "vigil.db");
   await importFeeds(file, inputs);
   return VulnDb.open(file);
 }

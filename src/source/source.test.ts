@@ -1,15 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import {
-  cpSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { VigilError } from "../errors.js";
@@ -19,6 +10,7 @@ import { sharedData } from "../testing/shared.js";
 import { openImage } from "./index.js";
 import { parseReference } from "./reference.js";
 import { indexTar } from "./tar-index.js";
+import { tempDir } from "../testing/tmp.js";
 
 async function failure(p: Promise<unknown>): Promise<VigilError> {
   const err = await p.then(
@@ -194,7 +186,7 @@ describe("references that are easy to get wrong", () => {
 
   it("takes a path with ':' or '@' in its name as a path when it exists", async () => {
     const dir = await writeOciLayout([{ entries: [{ name: "a", content: "x" }] }]);
-    const odd = `${dir}-tag:latest@v2`;
+    const odd = path.join(tempDir("vigil-odd-"), "image-tag:latest@v2");
     cpSync(dir, odd, { recursive: true });
     assert.equal((await openImage(odd)).layers.length, 1);
     assert.equal((await openImage(`oci:${odd}`)).layers.length, 1);
@@ -239,7 +231,7 @@ describe("references that are easy to get wrong", () => {
     const bytes = readFileSync(src);
     // Cut 200 bytes into the header of the last member.
     const lastHeader = Math.max(...[...(await indexTar(src)).values()].map((m) => m.offset)) - 512;
-    const cut = path.join(mkdtempSync(path.join(tmpdir(), "vigil-cut-")), "cut.tar");
+    const cut = path.join(tempDir("vigil-cut-"), "cut.tar");
     writeFileSync(cut, bytes.subarray(0, lastHeader + 200));
     const err = await failure(openImage(cut));
     assert.equal(err.code, "CORRUPT_LAYER");

@@ -1,11 +1,11 @@
 // Test-only: builds small OCI image layouts from entry lists, so every layer
 // a test needs (including hostile ones) is made by code, not checked in.
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import tar from "tar-stream";
+import { tempDir } from "./tmp.js";
 
 export interface FixtureEntry {
   name: string;
@@ -53,7 +53,7 @@ export async function writeOciLayout(
   layers: FixtureLayer[],
   config: Record<string, unknown> = {},
 ): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "vigil-oci-"));
+  const dir = tempDir("vigil-oci-");
   await mkdir(path.join(dir, "blobs", "sha256"), { recursive: true });
   const put = async (bytes: Buffer) => {
     const digest = sha(bytes);

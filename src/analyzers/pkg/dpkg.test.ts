@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { sharedData } from "../../testing/shared.js";
 import { dpkgDistrolessAnalyzer } from "./dpkg-distroless.js";
 import { dpkgStatusAnalyzer } from "./dpkg-status.js";
+import { tempDir } from "../../testing/tmp.js";
 
 const PRESENT = new Set([
   "installed",
@@ -18,7 +18,7 @@ const PRESENT = new Set([
 
 /** What dpkg itself says a status file holds: the oracle for the parser. */
 function dpkgQuery(statusFile: string): string[] {
-  const admin = mkdtempSync(path.join(tmpdir(), "vigil-dpkg-"));
+  const admin = tempDir("vigil-dpkg-");
   mkdirSync(path.join(admin, "updates"));
   writeFileSync(path.join(admin, "status"), readFileSync(statusFile));
   const out = execFileSync(
