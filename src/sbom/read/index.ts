@@ -49,7 +49,7 @@ export function parseSbom(
   const text = content.toString("utf8").replace(/^\uFEFF/, "");
   const head = text.trimStart().slice(0, 64);
   try {
-    if (head.startsWith("{")) return fromJson(parseJson(text, file), file, limits);
+    if (/^[[{]/.test(head)) return fromJson(parseJson(text, file), file, limits);
     if (head.startsWith("<")) return readCycloneDx(parseCycloneDxXml(text, file), file, limits);
     if (/^(#[^\n]*\n\s*)*SPDXVersion:/.test(text.trimStart())) {
       return readSpdx(parseTagValue(text, file), file, limits);
