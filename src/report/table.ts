@@ -1,5 +1,6 @@
 import Table from "cli-table3";
 import pc from "picocolors";
+import { printable } from "../util/text.js";
 import { isPast } from "../inventory/eol.js";
 import type { Finding, Severity } from "../match/types.js";
 import { SEVERITIES } from "../match/types.js";
@@ -20,7 +21,7 @@ export function renderTable(
   const eol = inventory.os?.eol;
   const ended = eol && isPast(eol) ? `, end of life since ${eol.date}` : "";
   const lines = [
-    `${inventory.image.reference} (${os})${paintEol(ended, opts.color)}`,
+    `${printable(inventory.image.reference)} (${printable(os)})${paintEol(ended, opts.color)}`,
     `${inventory.packages.length} packages, ${summary(findings, opts.color)}`,
   ];
   if (ended) lines.push("note: its vendor publishes no more fixes; advisories stop there");
@@ -62,17 +63,21 @@ function findingsTable(findings: readonly Finding[], opts: TableOptions) {
   });
   for (const f of findings) {
     table.push([
-      f.package.name,
-      f.package.version,
-      f.id,
+      printable(f.package.name),
+      printable(f.package.version),
+      printable(f.id),
       paint(f.severity, f.severity, opts.color),
       f.statusNote ? `${f.status}: ${f.statusNote.split(":")[0]}` : f.status,
-      f.fixedVersion ?? "",
+      printable(f.fixedVersion ?? ""),
       exploit(f),
-      f.title ?? "",
+      printable(f.title ?? ""),
     ]);
   }
   return table;
+}
+
+function paintEol(text: string, color: boolean): string {
+  return color && text ? pc.yellow(text) : text;
 }
 
 /** "KEV 2025-08-25" when CISA lists it as exploited; "EPSS 0.92 (99%)" for the score. */
@@ -82,10 +87,6 @@ function exploit(f: Finding): string {
   if (f.epss)
     parts.push(`EPSS ${f.epss.score.toFixed(2)} (${Math.round(f.epss.percentile * 100)}%)`);
   return parts.join("\n");
-}
-
-function paintEol(text: string, color: boolean): string {
-  return color && text ? pc.yellow(text) : text;
 }
 
 function paint(text: string, severity: Severity, color: boolean): string {

@@ -245,6 +245,8 @@ export function registerDbCommands(program: Command): void {
   const db = program
     .command("db")
     .description("manage the local vulnerability database")
+    // `db import --db FILE …`: db's options are read after its subcommand too.
+    .enablePositionalOptions(false)
     .option("--db <file>", "vulnerability database (default: in the cache directory)")
     .option(
       "--cache-dir <dir>",
