@@ -21,6 +21,8 @@ export async function main(argv: string[]): Promise<void> {
     .version(VIGIL_VERSION, "-v, --version")
     // Usage errors read like every other error: one line, `vigil: error: …`.
     .configureOutput({ outputError: (text, write) => write(`vigil: ${printable(text.trim())}\n`) })
+    // Options after a subcommand belong to it (`sbom scan FILE -f json`).
+    .enablePositionalOptions()
     .exitOverride();
 
   registerImageCommand(program);

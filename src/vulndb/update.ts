@@ -60,13 +60,30 @@ export const MIRROR_DIRS: Record<SourceKind, string> = {
 };
 
 /**
- * The OSV ecosystems a scan matches today: the distributions vigil detects.
- * note: language ecosystems join this list when their packages are matched (issue 4).
+ * The OSV ecosystems a scan matches today: the distributions vigil detects
+ * (README, Distributions). note: language ecosystems join when their
+ * packages are matched (issue 4); until then `--ecosystems` adds them.
  */
-export const DEFAULT_ECOSYSTEMS = ["Alpine", "Debian", "Ubuntu"];
+export const DEFAULT_ECOSYSTEMS = [
+  "AlmaLinux",
+  "Alpine",
+  "Azure Linux",
+  "Chainguard",
+  "Debian",
+  "Photon OS",
+  "Red Hat",
+  "Rocky Linux",
+  "SUSE",
+  "Ubuntu",
+  "Wolfi",
+  "openSUSE",
+];
 
 /** Alpine releases whose secdb files are fetched; a release the server lacks is passed over. */
-export const DEFAULT_ALPINE_RELEASES = Array.from({ length: 21 }, (_, i) => `v3.${i + 2}`);
+export const DEFAULT_ALPINE_RELEASES = [
+  ...Array.from({ length: 21 }, (_, i) => `v3.${i + 2}`),
+  "edge",
+];
 
 export interface UpdateConfig {
   mirror?: string;

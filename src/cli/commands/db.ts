@@ -94,12 +94,12 @@ export function addFeedOptions(cmd: Command): Command {
     .option("--epss-url <url>", "FIRST EPSS base URL ($VIGIL_EPSS_URL)")
     .option(
       "--ecosystems <list>",
-      "OSV ecosystems to download ($VIGIL_ECOSYSTEMS; default Alpine,Debian,Ubuntu)",
+      "OSV ecosystems to download ($VIGIL_ECOSYSTEMS; default: the distributions vigil matches)",
       list,
     )
     .option(
       "--alpine-releases <list>",
-      "Alpine secdb releases ($VIGIL_ALPINE_RELEASES; default v3.2…v3.22)",
+      "Alpine secdb releases ($VIGIL_ALPINE_RELEASES; default v3.2…v3.22,edge)",
       list,
     );
 }

@@ -25,6 +25,8 @@ export function registerSbomCommand(program: Command): void {
   const sbom = program
     .command("sbom")
     .description("write an image's SBOM (CycloneDX or SPDX), or scan an SBOM (`sbom scan FILE`)")
+    // `sbom scan FILE -f json`: options after `scan` are the scan's own.
+    .enablePositionalOptions()
     .argument("<image>", "oci:DIR[:TAG|@DIGEST], oci-archive:FILE, docker-archive:FILE, or a path")
     .option(
       "-f, --format <format>",
