@@ -11,6 +11,12 @@ export interface Analyzer {
   version: number;
   /** Paths are relative to the image root, normalised, without a leading slash. */
   claims(path: string): boolean;
+  /**
+   * The fixed paths this analyzer reads, for analyzers that have them. The
+   * merge uses them to notice a database reached only through a symlinked
+   * directory (lib/apk → usr/lib/apk), which a stream of tar names cannot see.
+   */
+  paths?: readonly string[];
   /** Files larger than this are skipped with a warning instead of being read. */
   maxBytes: number;
   analyze(file: AnalyzerInput): AnalyzerOutput;

@@ -100,21 +100,13 @@ function checkClaimedLinks(
   analyzers: readonly Analyzer[],
   image: string,
 ): ScanWarning[] {
+  const claimed = (p: string) => analyzers.some((a) => a.claims(p));
   const warnings: ScanWarning[] = [];
-  for (const [path, entry] of view.symlinks()) {
-    if (!analyzers.some((a) => a.claims(path))) continue;
 
-    let target: string | undefined;
-    try {
-      target = view.resolve(path);
-    } catch (err) {
-      throw new VigilError(
-        "SYMLINK_LOOP",
-        `${image}: layer ${entry.layer + 1}: entry "/${path}": symbolic link loop`,
-        { cause: err, hint: "the image's links point at each other; vigil cannot read that file" },
-      );
-    }
-    if (target !== undefined && analyzers.some((a) => a.claims(target as string))) continue;
+  for (const [path, entry] of view.symlinks()) {
+    if (!claimed(path)) continue;
+    const target = resolveOrFail(view, path, entry.layer, image);
+    if (target !== undefined && claimed(target)) continue;
     warnings.push({
       code: "LINK_NOT_FOLLOWED",
       message: `symlink to ${target ? `/${target}` : "a missing file"}, which was not read`,
@@ -122,7 +114,33 @@ function checkClaimedLinks(
       path: `/${path}`,
     });
   }
+
+  // A database under a symlinked directory never appears under its own name.
+  for (const path of analyzers.flatMap((a) => a.paths ?? [])) {
+    if (view.get(path)) continue;
+    const target = resolveOrFail(view, path, 0, image);
+    const file = target === undefined ? undefined : view.get(target);
+    if (!file || target === path || claimed(target as string)) continue;
+    warnings.push({
+      code: "LINK_NOT_FOLLOWED",
+      message: `reached through a symlinked directory at /${target}, which was not read`,
+      layer: file.layer,
+      path: `/${path}`,
+    });
+  }
   return warnings;
+}
+
+function resolveOrFail(view: MergedView, path: string, layer: number, image: string) {
+  try {
+    return view.resolve(path);
+  } catch (err) {
+    throw new VigilError(
+      "SYMLINK_LOOP",
+      `${image}: layer ${layer + 1}: entry "/${path}": symbolic link loop`,
+      { cause: err, hint: "the image's links point at each other; vigil cannot read that file" },
+    );
+  }
 }
 
 function chooseOs(visible: readonly LayeredFinding[]): OsInfo | undefined {

@@ -122,6 +122,27 @@ describe("layer walking and merging", () => {
     );
   });
 
+  it("warns about a database that sits under a symlinked directory", async () => {
+    const inv = await scan([
+      {
+        entries: [
+          { name: "usr/lib/apk/db/installed", content: "P:musl\nV:1.2-r0\n\n" },
+          { name: "lib/apk", type: "symlink", linkname: "../usr/lib/apk" },
+        ],
+      },
+    ]);
+    assert.deepEqual(
+      inv.warnings.map((w) => [w.code, w.path, w.message]),
+      [
+        [
+          "LINK_NOT_FOLLOWED",
+          "/lib/apk/db/installed",
+          "reached through a symlinked directory at /usr/lib/apk/db/installed, which was not read",
+        ],
+      ],
+    );
+  });
+
   it("reads uncompressed layers and warns about a malformed entry without stopping", async () => {
     const bad = `${status("a@1")}\nPackage: broken\nStatus: install ok installed\n\n${status("z@9")}`;
     const inv = await scan([

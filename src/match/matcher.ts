@@ -1,6 +1,7 @@
 import type { Inventory, Package } from "../inventory/types.js";
 import { schemeForEcosystem } from "../version/index.js";
 import type { Advisory, VulnDb } from "../vulndb/index.js";
+import { severityRank } from "../vulndb/severity.js";
 import { groupByAlias, primaryId } from "./aliases.js";
 import { withExploitData } from "./exploit.js";
 import { evaluateAffected } from "./osv-range.js";
@@ -95,16 +96,8 @@ function toFinding(pkg: Package, group: Hit[]): Finding {
 
 /** The most severe rating wins; a rating from a scored vector beats a bare word. */
 function rank(hit: Hit): number {
-  const order: Record<string, number> = {
-    UNKNOWN: 0,
-    NONE: 1,
-    LOW: 2,
-    MEDIUM: 3,
-    HIGH: 4,
-    CRITICAL: 5,
-  };
   const s = hit.advisory.severity;
-  return (order[s.label] ?? 0) * 2 + (s.source === "cvss" ? 1 : 0);
+  return severityRank(s.label) * 2 + (s.source === "cvss" ? 1 : 0);
 }
 
 function severityOf(hit: Hit): Severity {

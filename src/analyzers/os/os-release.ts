@@ -6,6 +6,7 @@ export const osReleaseAnalyzer: Analyzer = {
   version: 2,
   maxBytes: 64 << 10,
   claims: (path) => path === "etc/os-release" || path === "usr/lib/os-release",
+  paths: ["etc/os-release", "usr/lib/os-release"],
   analyze: ({ path, content }) => {
     const os = fromOsRelease(parseEnvFile(content.toString("utf8")));
     // etc/ overrides usr/lib/ when both exist, as the os-release spec says.

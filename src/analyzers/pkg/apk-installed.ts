@@ -7,6 +7,7 @@ export const apkInstalledAnalyzer: Analyzer = {
   version: 1,
   maxBytes: 64 << 20,
   claims: (path) => path === "lib/apk/db/installed",
+  paths: ["lib/apk/db/installed"],
   analyze: ({ content }) => parseApkInstalled(content.toString("utf8")),
 };
 

@@ -7,5 +7,6 @@ export const dpkgStatusAnalyzer: Analyzer = {
   version: 1,
   maxBytes: 64 << 20,
   claims: (path) => path === "var/lib/dpkg/status",
+  paths: ["var/lib/dpkg/status"],
   analyze: ({ content }) => parseDpkgStatus(content, true),
 };

@@ -15,6 +15,7 @@ export const rpmAnalyzer: Analyzer = {
   id: "rpm",
   version: 1,
   claims: (path) => CLAIMED.has(path),
+  paths: [...CLAIMED],
   // Fedora and RHEL databases with thousands of packages stay well under this.
   maxBytes: 512 * 1024 * 1024,
   analyze: ({ content }) => readRpmDb(content),
