@@ -57,6 +57,12 @@ function positive(text: string): number {
   return n;
 }
 
+function count(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number ≥ 0");
+  return n;
+}
+
 function sourceList(text: string): SourceKind[] {
   const kinds = list(text);
   for (const k of kinds) {
@@ -181,8 +187,6 @@ class UpdateProgress {
   private lastDraw = 0;
   private readonly active = new Set<string>();
 
-  constructor(private readonly total: number) {}
-
   on(e: UpdateEvent): void {
     if (e.type === "start") this.active.add(e.key);
     if (e.type === "data") this.bytes += e.bytes ?? 0;
@@ -199,7 +203,7 @@ class UpdateProgress {
     this.lastDraw = now;
     const current = [...this.active].slice(0, 2).join(", ");
     const mb = (this.bytes / 1e6).toFixed(1);
-    const line = `feeds ${this.done}/${this.total}, ${mb} MB${current ? `: ${current}` : ""}`;
+    const line = `${this.done} feeds done, ${mb} MB${current ? `: ${current}` : ""}`;
     process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns || 80) - 1)}`);
   }
 
@@ -268,11 +272,7 @@ export function registerDbCommands(program: Command): void {
       )
       .option("--full", "download whole OSV exports, not only the records that changed")
       .option("--parallel <n>", "downloads at once (default 4)", positive)
-      .option(
-        "--retries <n>",
-        "retries per download (default 3)",
-        (t) => positive(`${Number(t) + 1}`) - 1,
-      )
+      .option("--retries <n>", "retries per download (default 3)", count)
       .option(
         "--timeout <seconds>",
         "give up on a silent connection after this long (default 60)",
@@ -282,7 +282,7 @@ export function registerDbCommands(program: Command): void {
     const opts = cmd.optsWithGlobals<DbOptions & FeedOptions>();
     const log = logOf(opts);
     const update = updateOptionsFrom(opts);
-    const progress = new UpdateProgress(0);
+    const progress = new UpdateProgress();
     let summary;
     try {
       summary = await updateDb(dbPath(opts), { ...update, log, onEvent: (e) => progress.on(e) });
