@@ -19,3 +19,9 @@ node bin/vigil.js image "oci:$corpus/debian-app.oci:latest"
 
 echo "== an Alpine 3.4 image made from a real old apk database"
 node bin/vigil.js image "oci:$fixtures/alpine-3.4-old.oci"
+
+echo "== an AlmaLinux 8 image with an rpm database, against real AlmaLinux advisories"
+node bin/vigil.js image "oci:$fixtures/almalinux-8.oci"
+
+echo "== CentOS 7 from its real rpm database: end of life, no feed to match"
+node bin/vigil.js image "oci:$fixtures/centos-7.oci"
