@@ -316,9 +316,20 @@ function main() {
     };
     print(run);
     if (opts.json) writeFileSync(opts.json, `${JSON.stringify(run, null, 2)}\n`);
+    benchDb(opts.runs);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** The database's own figures (import rate, size, match time): scripts/bench-db.mjs. */
+function benchDb(runs) {
+  console.log("");
+  const script = fileURLToPath(new URL("bench-db.mjs", import.meta.url));
+  const r = spawnSync(process.execPath, [script, "--runs", String(Math.min(runs, 3))], {
+    stdio: "inherit",
+  });
+  if (r.status !== 0) console.error("bench: the database bench failed (see above)");
 }
 
 try {
