@@ -1,4 +1,5 @@
 import type { OsInfo, Package } from "../inventory/types.js";
+import { DEBIAN_RELEASES } from "../inventory/debian-releases.js";
 
 /** One lookup for a package: where advisories for it live, and under which name. */
 export interface MatchTarget {
@@ -136,24 +137,9 @@ export function osEcosystems(os: OsInfo | undefined, known: KnownEcosystems = no
   }
 }
 
-// distro-info-data's debian.csv: codename → release number. Testing carries
-// the next release's codename (and number) before it is released; sid says
-// the same codename in os-release, so it is matched as that release too.
-const DEBIAN_CODENAMES: Readonly<Record<string, string>> = {
-  wheezy: "7",
-  jessie: "8",
-  stretch: "9",
-  buster: "10",
-  bullseye: "11",
-  bookworm: "12",
-  trixie: "13",
-  forky: "14",
-  duke: "15",
-};
-
 function debianEcosystems(os: OsInfo): string[] {
   if (/^\d+$/.test(os.release)) return [`Debian:${os.release}`];
-  const number = DEBIAN_CODENAMES[os.release];
+  const number = DEBIAN_RELEASES[os.release];
   // A codename without a number yet: only records scoped to Debian as a whole.
   return [number ? `Debian:${number}` : "Debian"];
 }

@@ -3,23 +3,12 @@
 // records in ecosystems "Debian:<number>". What OSV's DSA records leave out is
 // kept: a release that is affected with no fix coming says why, as a status
 // note the matcher puts on the finding. Pure: decoded JSON in, records out.
+import { DEBIAN_RELEASES } from "../inventory/debian-releases.js";
 import type { OsvAffected, OsvRecord } from "./osv-record.js";
 
 export const DEBIAN_TRACKER_FEED = "debian-tracker";
 
-/** Release numbers by codename; sid and experimental have none and are left out. */
-const RELEASES: Record<string, string> = {
-  squeeze: "6",
-  wheezy: "7",
-  jessie: "8",
-  stretch: "9",
-  buster: "10",
-  bullseye: "11",
-  bookworm: "12",
-  trixie: "13",
-  forky: "14",
-  duke: "15",
-};
+const RELEASES = DEBIAN_RELEASES;
 
 export interface TrackerWarning {
   entry: string;
