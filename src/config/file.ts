@@ -1,0 +1,112 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { parse } from "yaml";
+import { VigilError } from "../errors.js";
+import { SEVERITIES, type Severity } from "../match/types.js";
+import type { AllowRule } from "../secrets/allow.js";
+import type { SecretRule } from "../secrets/rules.js";
+
+/** `vigil.yaml`: what a team adds to and accepts from vigil's defaults. */
+export interface VigilConfig {
+  secrets: {
+    /** Findings accepted by path glob, rule id and/or fingerprint. */
+    allow: AllowRule[];
+    /** Rules added to the built-in set. */
+    rules: SecretRule[];
+    /** Built-in rule ids not to run. */
+    disable: string[];
+  };
+}
+
+export const EMPTY_CONFIG: VigilConfig = { secrets: { allow: [], rules: [], disable: [] } };
+
+export async function loadConfig(file: string): Promise<VigilConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new VigilError("NOT_FOUND", `config file ${file} cannot be read`, { cause: err });
+  }
+  return parseConfig(text, file);
+}
+
+export function parseConfig(text: string, file: string): VigilConfig {
+  let doc: unknown;
+  try {
+    doc = parse(text) ?? {};
+  } catch (err) {
+    throw bad(file, `not YAML: ${(err as Error).message.split("\n")[0]}`);
+  }
+  const secrets = field(doc, "secrets", file) ?? {};
+  return {
+    secrets: {
+      allow: list(secrets, "allow", file).map((a, i) =>
+        allowRule(a, `${file}: secrets.allow[${i}]`),
+      ),
+      rules: list(secrets, "rules", file).map((r, i) =>
+        customRule(r, `${file}: secrets.rules[${i}]`),
+      ),
+      disable: list(secrets, "disable", file).map((d) => String(d)),
+    },
+  };
+}
+
+const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+function allowRule(value: unknown, where: string): AllowRule {
+  const rule: AllowRule = {};
+  for (const key of ["path", "rule", "fingerprint", "reason"] as const) {
+    const v = field(value, key, where);
+    if (v !== undefined) rule[key] = String(v);
+  }
+  if (!rule.path && !rule.rule && !rule.fingerprint) {
+    throw bad(where, "needs at least one of path, rule, fingerprint");
+  }
+  return rule;
+}
+
+/**
+ * A user's pattern runs over every file of untrusted images, so it is
+ * compiled with RE2, which matches in linear time and rejects backreferences
+ * and lookaround instead of backtracking.
+ */
+function customRule(value: unknown, where: string): SecretRule {
+  const id = String(field(value, "id", where) ?? "");
+  if (!KEBAB.test(id)) throw bad(where, `id "${id}" must be kebab-case`);
+  const severity = String(field(value, "severity", where) ?? "HIGH").toUpperCase() as Severity;
+  if (!SEVERITIES.includes(severity)) throw bad(where, `severity must be one of ${SEVERITIES}`);
+  const keywords = list(value, "keywords", where).map(String);
+  if (keywords.length === 0) throw bad(where, "needs keywords, which decide which files it reads");
+
+  let pattern: RegExp;
+  try {
+    pattern = new (loadRe2())(String(field(value, "pattern", where) ?? ""), "g");
+  } catch (err) {
+    throw bad(where, `pattern: ${(err as Error).message}`);
+  }
+  return { id, title: String(field(value, "title", where) ?? id), severity, keywords, pattern };
+}
+
+/** Loaded only for custom rules: a native module the rest of vigil does not need. */
+function loadRe2(): typeof import("re2") {
+  return createRequire(import.meta.url)("re2") as typeof import("re2");
+}
+
+function field(value: unknown, key: string, where: string): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) throw bad(where, "expected a mapping");
+  return (value as Record<string, unknown>)[key] as Record<string, unknown> | undefined;
+}
+
+function list(value: unknown, key: string, where: string): unknown[] {
+  const v = field(value, key, where);
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw bad(where, `${key} must be a list`);
+  return v;
+}
+
+function bad(where: string, message: string): VigilError {
+  return new VigilError("BAD_OPTION", `${where}: ${message}`, {
+    hint: "see the configuration section of the README",
+  });
+}
