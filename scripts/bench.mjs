@@ -174,33 +174,57 @@ function benchStartup(meter, runs) {
 }
 
 /**
- * Runs vigil and the floor alternately, so that a burst of load from another
- * user of the machine lands on both rather than on one of them.
+ * Runs vigil cold (an empty layer cache each run), vigil warm (a cache one
+ * untimed scan filled) and the floor alternately, so that a burst of load
+ * from another user of the machine lands on all of them rather than on one.
  */
-function benchImage(meter, name, dir, db, runs) {
+function benchImage(meter, name, dir, db, runs, tmp) {
   progress(`${name}: ${runs} runs`);
-  const scan = [VIGIL, "image", `oci:${dir}:latest`, "--format", "json", "--quiet", "--db", db];
+  const scan = (cacheDir) => [
+    VIGIL,
+    "image",
+    `oci:${dir}:latest`,
+    "--format",
+    "json",
+    "--quiet",
+    "--db",
+    db,
+    "--cache-dir",
+    cacheDir,
+  ];
   const floor = [FLOOR, dir];
+  const coldDir = path.join(tmp, `cold-${name}`);
+  const warmDir = path.join(tmp, `warm-${name}`);
 
-  // A first, untimed pass reads the blobs into the page cache and sizes the image.
+  // A first, untimed pass reads the blobs into the page cache and sizes the image;
+  // a first scan fills the warm cache.
   const image = JSON.parse(meter.run(floor).stdout);
-  const vigilRuns = [];
+  const warmReport = meter.run(scan(warmDir)).stdout;
+  const coldRuns = [];
+  const warmRuns = [];
   const floorRuns = [];
   let report;
   for (let i = 0; i < runs; i++) {
-    const run = meter.run(scan);
+    rmSync(coldDir, { recursive: true, force: true });
+    const run = meter.run(scan(coldDir));
     report = run.stdout;
-    vigilRuns.push(sample(run));
+    coldRuns.push(sample(run));
+    warmRuns.push(sample(meter.run(scan(warmDir))));
     floorRuns.push(sample(meter.run(floor)));
   }
+  rmSync(coldDir, { recursive: true, force: true });
 
   const { summary } = JSON.parse(report);
+  if (JSON.stringify(JSON.parse(warmReport).summary) !== JSON.stringify(summary)) {
+    fail(`${name}: the warm scan's summary differs from the cold scan's`);
+  }
   return {
     name,
     ...image,
     packages: summary.packages,
     vulnerabilities: summary.vulnerabilities,
-    vigil: summarize(vigilRuns),
+    vigil: summarize(coldRuns),
+    warm: summarize(warmRuns),
     floor: summarize(floorRuns),
   };
 }
@@ -227,6 +251,8 @@ function row(r) {
     fixed(r.floor.cpu, 2),
     fixed(size / r.floor.wall, 0),
     fixed(r.vigil.wall / r.floor.wall, 2),
+    fixed(r.warm.wall, 2),
+    fixed(r.warm.rssMiB, 0),
     String(r.packages),
     String(r.vulnerabilities),
   ];
@@ -237,7 +263,7 @@ const HEADER = [
   "layers",
   "comp MiB",
   "unc MiB",
-  "vigil s",
+  "cold s",
   "spread",
   "CPU s",
   "RSS MiB",
@@ -247,6 +273,8 @@ const HEADER = [
   "floor CPU s",
   "floor MiB/s",
   "vigil/floor",
+  "warm s",
+  "warm RSS",
   "pkgs",
   "vulns",
 ];
@@ -277,8 +305,11 @@ function print(run) {
   );
   console.log(table(images.map(row)));
   console.log(`
-vigil s, CPU s, RSS MiB: \`vigil image oci:DIR:latest --format json --quiet\`, one process per run;
-  spread = (slowest - fastest) / median wall. CPU = user + system.
+cold s, CPU s, RSS MiB: \`vigil image oci:DIR:latest --format json --quiet\`, one process per run,
+  each with an empty layer cache (--cache-dir in the bench's temp dir); spread = (slowest -
+  fastest) / median wall. CPU = user + system. vigil/floor compares the cold scan.
+warm s, warm RSS: the same scan with the layer cache filled by an earlier scan: it reads no
+  layer blob, only the manifest, the config and the cache entries, then matches.
 floor: a node process that decompresses the same blobs, ${run.layerConcurrency} layers at a time like vigil,
   and discards the output: node:zlib createGunzip for gzip; fzstd's streaming Decompress,
   the pure-JS decoder vigil uses, for zstd. Both sides include node's start.
@@ -299,7 +330,7 @@ function main() {
     const db = importDb(meter, shared, tmp);
     const startup = benchStartup(meter, opts.runs);
     const images = names.map((name) =>
-      benchImage(meter, name, layoutOf(corpus, name), db.path, opts.runs),
+      benchImage(meter, name, layoutOf(corpus, name), db.path, opts.runs, tmp),
     );
 
     const run = {

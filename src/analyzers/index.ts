@@ -38,8 +38,3 @@ export const analyzers: readonly Analyzer[] = [
   rpmAnalyzer,
   embeddedSbomAnalyzer,
 ];
-
-/** Identifies the analyzer set's output; part of the layer-cache key. */
-export function analyzerSetVersion(list: readonly Analyzer[] = analyzers): string {
-  return list.map((a) => `${a.id}@${a.version}`).join(",");
-}

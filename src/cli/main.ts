@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { VIGIL_VERSION } from "../about.js";
 import { describeError } from "../errors.js";
 import { printable } from "../util/text.js";
+import { registerCacheCommands } from "./commands/cache.js";
 import { registerDbCommands } from "./commands/db.js";
 import { registerImageCommand } from "./commands/image.js";
 import { registerSbomCommand } from "./commands/sbom.js";
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<void> {
   registerImageCommand(program);
   registerDbCommands(program);
   registerSbomCommand(program);
+  registerCacheCommands(program);
 
   try {
     await program.parseAsync(argv);

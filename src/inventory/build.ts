@@ -1,6 +1,7 @@
 import type { Analyzer, OsFact } from "../analyzers/types.js";
 import { VigilError } from "../errors.js";
 import { MergedView } from "../layers/merge.js";
+import { layerSecrets, totalStats } from "../secrets/collect.js";
 import type { FileFinding, LayerAnalysis } from "../layers/types.js";
 import type { ImageSource } from "../source/types.js";
 import { endOfLife } from "./eol.js";
@@ -48,7 +49,13 @@ export function buildInventory(
     ...linkWarnings,
     ...thirdPartyWarnings(packages, os),
   ];
-  return { image, os, packages: sortPackages(packages), warnings };
+  // Layers read without a content scanner (or cached before one) have no counts.
+  const stats = totalStats(layers);
+  const scanned = stats.files > 0 || Object.keys(stats.skipped).length > 0;
+  const secrets = scanned
+    ? { secrets: layerSecrets(layers), secretScan: { ...stats, allowed: 0 } }
+    : {};
+  return { image, os, packages: sortPackages(packages), warnings, ...secrets };
 }
 
 function imageMetadata(source: ImageSource): ImageMetadata {

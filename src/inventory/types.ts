@@ -1,6 +1,8 @@
 // The scan's internal SBOM. Every later stage (matcher, reports, SBOM export)
 // reads these types; formats are views of them, never the other way round.
 
+import type { ContentScanStats, SecretFinding } from "../secrets/types.js";
+
 /** Package kinds, named as purl types so export needs no mapping table. */
 export type PackageType =
   | "deb"
@@ -104,5 +106,9 @@ export interface Inventory {
   image: ImageMetadata;
   os?: OsInfo;
   packages: Package[];
+  /** Secrets in any layer or the image config; absent when secrets were not scanned. */
+  secrets?: SecretFinding[];
+  /** What the secret scan read and skipped (with the reason), over all layers. */
+  secretScan?: ContentScanStats & { allowed: number };
   warnings: ScanWarning[];
 }

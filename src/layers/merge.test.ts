@@ -17,6 +17,8 @@ function layer(
     whiteouts: [],
     opaqueDirs: [],
     findings: [],
+    secrets: [],
+    contentScan: { files: 0, bytes: 0, skipped: {} },
     warnings: [],
     compressedBytes: 0,
     uncompressedBytes: 0,

@@ -1,5 +1,6 @@
 import type { AnalyzerOutput } from "../analyzers/types.js";
 import type { ScanWarning } from "../inventory/types.js";
+import type { ContentScanStats, SecretHit } from "../secrets/types.js";
 
 /** What an entry is; `h` is a hard link, `o` a device, fifo or other special file. */
 export type EntryKind = "f" | "d" | "l" | "h" | "o";
@@ -28,7 +29,28 @@ export interface LayerAnalysis {
   /** Directories whose lower-layer contents this layer hides (`.wh..wh..opq`). */
   opaqueDirs: string[];
   findings: FileFinding[];
+  /** Secrets in this layer's files, whether or not a later layer deletes them. */
+  secrets: SecretHit[];
+  contentScan: ContentScanStats;
   warnings: ScanWarning[];
   compressedBytes: number;
   uncompressedBytes: number;
+}
+
+/**
+ * Reads every regular text file of every layer (not only claimed ones), in
+ * the same pass. Its version belongs in the layer-cache key like an analyzer's.
+ */
+export interface ContentScanner {
+  id: string;
+  version: string;
+  /** Bigger files are skipped and counted as `too-large`. */
+  maxBytes: number;
+  scan(path: string, content: Buffer): ContentScanOutput;
+}
+
+export interface ContentScanOutput {
+  secrets?: SecretHit[];
+  /** Why the file was not scanned after all (`binary`), for the counts. */
+  skipped?: string;
 }

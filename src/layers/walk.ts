@@ -5,13 +5,16 @@ import tar from "tar-stream";
 import type { Analyzer } from "../analyzers/types.js";
 import { VigilError } from "../errors.js";
 import type { LayerBlob } from "../source/types.js";
+import { looksBinary } from "../util/binary.js";
 import { decoderFor, detectCompression } from "./decompress.js";
 import { basename, dirname, joinPath, normalizeEntryPath } from "./paths.js";
-import type { EntryKind, LayerAnalysis } from "./types.js";
+import type { ContentScanner, EntryKind, LayerAnalysis } from "./types.js";
 
 export interface WalkOptions {
   image: string;
   analyzers: readonly Analyzer[];
+  /** Run over every regular text file, claimed or not (secrets). */
+  scanners?: readonly ContentScanner[];
   /** Uncompressed bytes one layer may expand to before it is treated as a bomb. */
   maxLayerBytes: number;
   onProgress?: (bytes: number) => void;
@@ -60,6 +63,8 @@ function emptyAnalysis(layer: LayerBlob): LayerAnalysis {
     whiteouts: [],
     opaqueDirs: [],
     findings: [],
+    secrets: [],
+    contentScan: { files: 0, bytes: 0, skipped: {} },
     warnings: [],
     compressedBytes: 0,
     uncompressedBytes: 0,
@@ -116,18 +121,24 @@ async function readEntries(
       // A fifo, device or sparse file where a database should be: say so.
       result.warnings.push(notRegular(path, header.type, result.index));
     }
-    if (claimers.length === 0 || (kind !== "f" && kind !== "h")) {
+    // A hard link's content is its target's, scanned under the target's name.
+    const scanners = kind === "f" ? (opts.scanners ?? []) : [];
+    if ((claimers.length === 0 && scanners.length === 0) || (kind !== "f" && kind !== "h")) {
       entry.resume();
       continue;
     }
+    const size = header.size ?? 0;
     const content =
       kind === "h"
         ? linkedContent(path, captured, result)
-        : await readClaimed(entry, path, header.size ?? 0, claimers, result);
+        : claimers.length > 0
+          ? await readClaimed(entry, path, size, claimers, result)
+          : await readScanned(entry, size, scanners, result);
     entry.resume();
     if (content) {
-      if (kind === "f") captured.set(path, content);
+      if (kind === "f" && claimers.length > 0) captured.set(path, content);
       runAnalyzers(path, content, claimers, result);
+      runScanners(path, content, scanners, result);
     }
   }
 }
@@ -220,6 +231,61 @@ async function readClaimed(
   const chunks: Buffer[] = [];
   for await (const chunk of entry) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/**
+ * Reads an unclaimed file for the content scanners. Skips, with the reason
+ * counted: files over their size limit, and binaries (a NUL in the first
+ * chunk), which are drained without being kept.
+ */
+async function readScanned(
+  entry: Readable,
+  size: number,
+  scanners: readonly ContentScanner[],
+  result: LayerAnalysis,
+): Promise<Buffer | undefined> {
+  if (size === 0) return undefined;
+  if (size > Math.max(...scanners.map((s) => s.maxBytes))) {
+    countSkip(result, "too-large");
+    return undefined;
+  }
+
+  // note: drained to the end rather than left early, which would destroy the entry.
+  const chunks: Buffer[] = [];
+  let binary = false;
+  for await (const chunk of entry) {
+    binary ||= chunks.length === 0 && looksBinary(chunk as Buffer);
+    if (!binary) chunks.push(chunk as Buffer);
+  }
+  if (!binary) return Buffer.concat(chunks);
+  countSkip(result, "binary");
+  return undefined;
+}
+
+function runScanners(
+  path: string,
+  content: Buffer,
+  scanners: readonly ContentScanner[],
+  result: LayerAnalysis,
+) {
+  for (const scanner of scanners) {
+    if (content.length > scanner.maxBytes) {
+      countSkip(result, "too-large");
+      continue;
+    }
+    const output = scanner.scan(path, content);
+    if (output.skipped) countSkip(result, output.skipped);
+    else {
+      result.contentScan.files += 1;
+      result.contentScan.bytes += content.length;
+    }
+    result.secrets.push(...(output.secrets ?? []));
+  }
+}
+
+function countSkip(result: LayerAnalysis, reason: string) {
+  const skipped = result.contentScan.skipped;
+  skipped[reason] = (skipped[reason] ?? 0) + 1;
 }
 
 function runAnalyzers(path: string, content: Buffer, claimers: Analyzer[], result: LayerAnalysis) {

@@ -1,6 +1,7 @@
 import { VIGIL_VERSION } from "../about.js";
 import type { Package } from "../inventory/types.js";
 import type { Finding } from "../match/types.js";
+import type { SecretFinding } from "../secrets/types.js";
 import { countBySeverity, type ScanResult } from "./model.js";
 
 /**
@@ -23,9 +24,12 @@ export function renderJson(result: ScanResult, findings: readonly Finding[]): st
       vulnerabilities: findings.length,
       fixable: findings.filter((f) => f.status === "fixed").length,
       bySeverity: countBySeverity(findings),
+      secrets: inventory.secrets?.length,
     },
     packages: inventory.packages.map(packageJson),
     vulnerabilities: findings.map(findingJson),
+    secrets: inventory.secrets?.map(secretJson),
+    secretScan: inventory.secretScan,
     warnings: inventory.warnings,
   };
   return `${JSON.stringify(report, null, 2)}\n`;
@@ -44,6 +48,23 @@ function packageJson(p: Package) {
     path: p.path,
     layer: { index: p.layer.index, diffId: p.layer.diffId, digest: p.layer.digest },
     thirdParty: p.thirdParty,
+  };
+}
+
+/** Never the secret itself: `match` is already masked by the scanner. */
+function secretJson(s: SecretFinding) {
+  return {
+    rule: s.rule,
+    title: s.title,
+    severity: s.severity,
+    path: s.path,
+    layer: s.layer,
+    line: s.line,
+    removedIn: s.removedIn,
+    match: s.match,
+    fingerprint: s.fingerprint,
+    example: s.example,
+    detail: s.detail,
   };
 }
 

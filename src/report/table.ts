@@ -4,6 +4,7 @@ import { printable } from "../util/text.js";
 import { isPast } from "../inventory/eol.js";
 import type { Finding, Severity } from "../match/types.js";
 import { SEVERITIES } from "../match/types.js";
+import type { SecretFinding } from "../secrets/types.js";
 import { countBySeverity, type ScanResult } from "./model.js";
 
 export interface TableOptions {
@@ -27,6 +28,7 @@ export function renderTable(
   if (ended) lines.push("note: its vendor publishes no more fixes; advisories stop there");
 
   if (findings.length > 0) lines.push(findingsTable(findings, opts).toString());
+  if (inventory.secrets) lines.push(...secretsSection(inventory.secrets, opts));
   if (!inventory.os) lines.push("note: no OS detected; OS packages were not matched");
   if (inventory.warnings.length > 0) {
     lines.push(`${inventory.warnings.length} warning(s); see --format json or the log`);
@@ -74,6 +76,37 @@ function findingsTable(findings: readonly Finding[], opts: TableOptions) {
     ]);
   }
   return table;
+}
+
+function secretsSection(secrets: readonly SecretFinding[], opts: TableOptions): string[] {
+  const head = `${secrets.length} secret${secrets.length === 1 ? "" : "s"}`;
+  if (secrets.length === 0) return [head];
+  const table = new Table({
+    head: ["Severity", "Rule", "Where", "Layer", "Match"],
+    style: { head: opts.color ? ["bold"] : [], border: opts.color ? ["grey"] : [] },
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+    colWidths: [null, null, 40, null, 44],
+    wordWrap: true,
+  });
+  for (const s of secrets) {
+    const where = s.line === undefined ? s.path : `${s.path}:${s.line}`;
+    const notes = [s.example ? "documentation example" : "", s.detail ?? ""].filter(Boolean);
+    table.push([
+      paint(s.severity, s.severity, opts.color),
+      printable(s.rule),
+      printable(where),
+      layerText(s),
+      printable([s.match, ...notes.map((n) => `(${n})`)].join(" ")),
+    ]);
+  }
+  return [head, table.toString()];
+}
+
+/** Layers as people count them, from 1; a removed file says which layer removed it. */
+function layerText(s: SecretFinding): string {
+  if (s.layer === undefined) return "config";
+  const removed = s.removedIn === undefined ? "" : `\nremoved in ${s.removedIn + 1}`;
+  return `${s.layer + 1}${removed}`;
 }
 
 function paintEol(text: string, color: boolean): string {

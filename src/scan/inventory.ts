@@ -1,9 +1,10 @@
 import { availableParallelism } from "node:os";
 import { analyzers as allAnalyzers } from "../analyzers/index.js";
+import { LayerCache } from "../cache/layer-cache.js";
 import type { Analyzer } from "../analyzers/types.js";
 import { buildInventory } from "../inventory/build.js";
 import type { Inventory } from "../inventory/types.js";
-import type { LayerAnalysis } from "../layers/types.js";
+import type { ContentScanner, LayerAnalysis } from "../layers/types.js";
 import { walkLayer } from "../layers/walk.js";
 import { openImage } from "../source/index.js";
 import type { ImageSource, LayerBlob } from "../source/types.js";
@@ -14,6 +15,12 @@ export interface InventoryOptions {
   analyzers?: readonly Analyzer[];
   /** Called with uncompressed bytes as layers are read, for progress display. */
   onProgress?: (event: { layer: number; layers: number; bytes: number }) => void;
+  /** Run over every text file of every layer (the secret scanner); none when absent. */
+  scanners?: readonly ContentScanner[];
+  /** Layer analyses kept between scans; none when absent (`--no-cache`). */
+  cache?: LayerCache;
+  /** Called once per layer: whether it came from the cache or was read. */
+  onLayer?: (event: { layer: number; diffId: string; cached: boolean }) => void;
 }
 
 export const DEFAULT_MAX_LAYER_BYTES = 16 * 1024 ** 3;
@@ -31,17 +38,54 @@ export async function inventorySource(
   source: ImageSource,
   opts: InventoryOptions = {},
 ): Promise<Inventory> {
-  const reference = source.reference;
+  const readers = readerSetVersion(opts.analyzers ?? allAnalyzers, opts.scanners);
   const analyses = await mapLimit(source.layers, concurrency(), (layer) =>
-    walkLayer(layer, {
-      image: reference,
-      analyzers: opts.analyzers ?? allAnalyzers,
-      maxLayerBytes: opts.maxLayerBytes ?? DEFAULT_MAX_LAYER_BYTES,
-      onProgress: (bytes) =>
-        opts.onProgress?.({ layer: layer.index, layers: source.layers.length, bytes }),
-    }),
+    analyseLayer(source, layer, readers, opts),
   );
+  await opts.cache?.trimIfWritten();
   return buildInventory(source, analyses, opts.analyzers ?? allAnalyzers);
+}
+
+/** A cached analysis when there is one: then the blob is not even opened. */
+async function analyseLayer(
+  source: ImageSource,
+  layer: LayerBlob,
+  readers: string,
+  opts: InventoryOptions,
+): Promise<LayerAnalysis> {
+  const cached = await opts.cache?.get(layer.diffId, layer.index, readers);
+  if (cached) {
+    // The same content may be stored compressed another way (gzip, zstd).
+    cached.digest = layer.digest;
+    cached.compressedBytes = layer.size ?? cached.compressedBytes;
+    opts.onLayer?.({ layer: layer.index, diffId: layer.diffId, cached: true });
+    return cached;
+  }
+
+  const analysis = await walkLayer(layer, {
+    image: source.reference,
+    analyzers: opts.analyzers ?? allAnalyzers,
+    scanners: opts.scanners,
+    maxLayerBytes: opts.maxLayerBytes ?? DEFAULT_MAX_LAYER_BYTES,
+    onProgress: (bytes) =>
+      opts.onProgress?.({ layer: layer.index, layers: source.layers.length, bytes }),
+  });
+  opts.onLayer?.({ layer: layer.index, diffId: layer.diffId, cached: false });
+  // walkLayer has thrown unless both digests matched: only verified layers get here.
+  await opts.cache?.put(analysis, readers);
+  return analysis;
+}
+
+/**
+ * Names everything that read a layer, with versions: a cached analysis is
+ * only reused by a scan that would have produced it (a scan with custom
+ * secret rules, or one without the secret scanner, keys its own entries).
+ */
+export function readerSetVersion(
+  analyzers: readonly Analyzer[],
+  scanners: readonly ContentScanner[] = [],
+): string {
+  return [...analyzers, ...scanners].map((r) => `${r.id}@${r.version}`).join(",");
 }
 
 /** Decompression runs on libuv's pool; a few more streams than cores keeps it busy. */

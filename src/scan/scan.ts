@@ -6,6 +6,8 @@ import { VulnDb } from "../vulndb/db.js";
 import { ensureFresh, staleFeeds, type FreshnessOptions } from "../vulndb/freshness.js";
 import { openImage } from "../source/index.js";
 import { readSbomFile } from "../sbom/read/index.js";
+import type { VigilConfig } from "../config/file.js";
+import { finishSecrets, secretScannerFor } from "../secrets/collect.js";
 import { inventorySource, type InventoryOptions } from "./inventory.js";
 
 /** `sbom:FILE`: scan an SBOM instead of an image; its packages skip the layers. */
@@ -16,6 +18,10 @@ export interface ScanOptions extends InventoryOptions {
   log: Logger;
   /** Update a missing or stale DB first (unless offline), and warn about stale feeds. */
   freshness?: FreshnessOptions;
+  /** `--config`: custom and allowed secrets. */
+  config?: VigilConfig;
+  /** Look for secrets in every layer and the image config (default true). */
+  secrets?: boolean;
 }
 
 /** One image scan: inventory from the layers, then matching against the local DB. */
@@ -29,7 +35,10 @@ export async function scanImage(reference: string, opts: ScanOptions): Promise<S
   const db = VulnDb.open(opts.dbPath);
   if (opts.freshness) warnStale(db, opts.freshness.maxAgeMs, opts.log);
   try {
-    const inventory = await inventorySource(source, opts);
+    const scanner = opts.secrets === false ? undefined : secretScannerFor(opts.config);
+    const scanners = scanner ? [scanner] : undefined;
+    const inventory = await inventorySource(source, { ...opts, scanners });
+    if (scanner) finishSecrets(inventory, source.config, scanner, opts.config?.secrets.allow ?? []);
     opts.log.info(
       { packages: inventory.packages.length, os: inventory.os?.family },
       "inventory built",

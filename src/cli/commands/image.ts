@@ -15,11 +15,12 @@ import { DEFAULT_MAX_LAYER_BYTES } from "../../scan/inventory.js";
 import { scanImage } from "../../scan/scan.js";
 import { parseExitCode, parseFormat, parseSeverities, parseSize } from "../options.js";
 import { Progress } from "../progress.js";
+import { addLayerCacheOptions, layerCacheFrom, type LayerCacheFlags } from "./cache.js";
 import { addFreshnessOptions, freshnessFrom, type FreshnessFlags } from "./db.js";
 
 const FORMATS = ["table", "json", "cyclonedx-vdr"] as const;
 
-export interface ImageOptions extends FreshnessFlags {
+export interface ImageOptions extends FreshnessFlags, LayerCacheFlags {
   platform?: string;
   format: (typeof FORMATS)[number];
   output?: string;
@@ -46,7 +47,7 @@ export function registerImageCommand(program: Command): void {
       "--platform <os/arch[/variant]>",
       "image to pick from a multi-platform index (default linux/amd64)",
     );
-  addReportOptions(image)
+  addLayerCacheOptions(addReportOptions(image))
     .addOption(
       new Option("--max-layer-size <size>", "largest uncompressed layer, e.g. 16G")
         .argParser(parseSize)
@@ -116,8 +117,12 @@ export async function scanAndReport(reference: string, opts: ImageOptions): Prom
 
 async function runScan(reference: string, opts: ImageOptions, log: Logger): Promise<ScanResult> {
   const progress = new Progress("reading layers", !opts.quiet);
+  const cache = layerCacheFrom(opts);
+  let cached = 0;
   try {
     const result = await scanImage(reference, {
+      cache,
+      onLayer: (e) => (cached += e.cached ? 1 : 0),
       platform: opts.platform,
       maxLayerBytes: opts.maxLayerSize,
       dbPath: dbPath(opts),
@@ -126,6 +131,10 @@ async function runScan(reference: string, opts: ImageOptions, log: Logger): Prom
       onProgress: (e) => progress.add(e.bytes),
     });
     progress.done();
+    log.info({ layers: result.inventory.image.layers.length, cached }, "layers from the cache");
+    if (cache?.writeError) {
+      log.warn({ dir: cache.dir }, `layer cache not written: ${cache.writeError.message}`);
+    }
     for (const w of result.inventory.warnings) {
       log.warn(
         { layer: w.layer === undefined ? undefined : w.layer + 1, path: w.path, line: w.line },
