@@ -10,6 +10,7 @@ import { redhatReleaseAnalyzer } from "./os/redhat-release.js";
 import { rockyReleaseAnalyzer } from "./os/rocky-release.js";
 import { systemReleaseAnalyzer } from "./os/system-release.js";
 import { apkInstalledAnalyzer } from "./pkg/apk-installed.js";
+import { dpkgCopyrightAnalyzer } from "./pkg/dpkg-copyright.js";
 import { dpkgDistrolessAnalyzer } from "./pkg/dpkg-distroless.js";
 import { dpkgStatusAnalyzer } from "./pkg/dpkg-status.js";
 import { embeddedSbomAnalyzer } from "./pkg/embedded-sbom.js";
@@ -34,6 +35,7 @@ export const analyzers: readonly Analyzer[] = [
   systemReleaseAnalyzer,
   dpkgStatusAnalyzer,
   dpkgDistrolessAnalyzer,
+  dpkgCopyrightAnalyzer,
   apkInstalledAnalyzer,
   rpmAnalyzer,
   embeddedSbomAnalyzer,

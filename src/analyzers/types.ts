@@ -34,8 +34,17 @@ export interface OsFact extends Omit<OsInfo, "source"> {
   priority: number;
 }
 
+/** Licenses for a package another file lists (Debian's copyright files name no version). */
+export interface PackageLicenses {
+  type: PackageRecord["type"];
+  name: string;
+  /** As written; an empty list says the file was read and named none. */
+  licenses: string[];
+}
+
 export interface AnalyzerOutput {
   packages?: PackageRecord[];
+  packageLicenses?: PackageLicenses[];
   os?: OsFact;
   /** Warnings without layer/path: the caller fills those in. */
   warnings?: Omit<ScanWarning, "layer" | "path">[];

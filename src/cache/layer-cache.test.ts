@@ -172,7 +172,10 @@ describe("scans with a layer cache", () => {
     await inventorySource((await counted(layers)).source, { cache });
 
     const again = await counted(layers);
-    const inv = await inventorySource(again.source, { cache, scanners: [new SecretScanner()] });
+    const inv = await inventorySource(again.source, {
+      cache,
+      contentScanners: [new SecretScanner()],
+    });
     assert.deepEqual(again.opened.sort(), [0, 1]);
     assert.deepEqual(
       inv.secrets?.map((s) => `${s.rule}@${s.path}`),

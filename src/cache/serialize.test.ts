@@ -6,7 +6,7 @@ import { walkLayer } from "../layers/walk.js";
 import { readerSetVersion } from "../scan/inventory.js";
 import { openImage } from "../source/index.js";
 import { writeOciLayout } from "../testing/oci-builder.js";
-import { decodeAnalysis, encodeAnalysis, moveToIndex } from "./serialize.js";
+import { CACHE_FORMAT_VERSION, decodeAnalysis, encodeAnalysis, moveToIndex } from "./serialize.js";
 
 const SET = readerSetVersion(analyzers);
 
@@ -91,10 +91,12 @@ describe("layer cache encoding", () => {
     const text = encodeAnalysis(a, SET);
     assert.equal(decodeAnalysis(text, a.diffId, `${SET},new@1`), undefined);
     assert.equal(decodeAnalysis(text, `sha256:${"b".repeat(64)}`, SET), undefined);
-    assert.equal(
-      decodeAnalysis(text.replace('"vigilLayerCache":1', '"vigilLayerCache":0'), a.diffId, SET),
-      undefined,
+    const older = text.replace(
+      `"vigilLayerCache":${CACHE_FORMAT_VERSION}`,
+      `"vigilLayerCache":${CACHE_FORMAT_VERSION - 1}`,
     );
+    assert.notEqual(older, text);
+    assert.equal(decodeAnalysis(older, a.diffId, SET), undefined);
     assert.equal(decodeAnalysis(text.slice(0, 20), a.diffId, SET), undefined);
     assert.equal(decodeAnalysis("null", a.diffId, SET), undefined);
   });

@@ -4,7 +4,7 @@ import type { LayerAnalysis } from "../layers/types.js";
  * Bump when the stored shape changes in a way the generic encoding below
  * does not absorb; entries of another version are ignored (and evicted).
  */
-export const CACHE_FORMAT_VERSION = 1;
+export const CACHE_FORMAT_VERSION = 2;
 
 interface Envelope {
   vigilLayerCache: number;

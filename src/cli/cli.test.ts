@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { before, describe, it } from "node:test";
 import { VIGIL_VERSION } from "../about.js";
@@ -139,18 +139,20 @@ describe("vigil CLI", () => {
   });
 
   it("filters by severity and fixability before deciding the exit code", () => {
-    const high = vigil(
-      "image",
-      `oci:${alpine34}`,
-      "--severity",
-      "HIGH,CRITICAL",
-      "--exit-code",
-      "1",
-      "--format",
-      "json",
-    );
+    const args = ["image", `oci:${alpine34}`, "--severity", "HIGH,CRITICAL", "--exit-code", "1"];
+    const high = vigil(...args, "--scanners", "vuln", "--format", "json");
     assert.equal(high.code, 0, "the secdb carries no severities, so nothing is HIGH");
     assert.equal(JSON.parse(high.stdout).vulnerabilities.length, 0);
+
+    // The image runs as root: a HIGH misconfiguration, which the exit code counts too.
+    const all = vigil(...args, "--format", "json");
+    assert.equal(all.code, 1);
+    const report = JSON.parse(all.stdout);
+    assert.deepEqual(report.scanners, ["vuln", "secret", "misconfig"]);
+    assert.deepEqual(
+      report.misconfigurations.map((m: { id: string }) => m.id),
+      ["root-user"],
+    );
     const bad = vigil("image", `oci:${alpine34}`, "--severity", "SEVERE");
     assert.equal(bad.code, 2);
   });
@@ -193,5 +195,29 @@ describe("vigil CLI", () => {
     const err = vigil("image", `oci:${forged}`);
     assert.equal(err.code, 2);
     assert.match(oneLineError(err.stderr), /\\nvigil: error: forged/);
+  });
+});
+
+describe("vigil config", () => {
+  const dir = tempDir("vigil-df-");
+  const dockerfile = path.join(dir, "Dockerfile");
+  writeFileSync(dockerfile, "FROM debian:latest\nRUN curl -s https://x.example/i.sh | sh\n");
+
+  it("checks a Dockerfile and sets the exit code", () => {
+    const r = vigil("config", dockerfile, "--format", "json", "--exit-code", "3");
+    assert.equal(r.code, 3, r.stderr);
+    const ids = JSON.parse(r.stdout).misconfigurations.map((m: { id: string }) => m.id);
+    assert.deepEqual(ids, ["root-user", "no-healthcheck", "latest-base-image", "pipe-to-shell"]);
+
+    const table = vigil("config", dockerfile, "--severity", "HIGH");
+    assert.equal(table.code, 0);
+    assert.match(table.stdout, /2 misconfigurations/);
+    assert.match(table.stdout, /pipe-to-shell/);
+  });
+
+  it("a missing file is one line and exit 2", () => {
+    const r = vigil("config", path.join(dir, "nope"));
+    assert.equal(r.code, 2);
+    assert.match(oneLineError(r.stderr), /nope cannot be read/);
   });
 });

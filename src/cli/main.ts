@@ -3,6 +3,7 @@ import { VIGIL_VERSION } from "../about.js";
 import { describeError } from "../errors.js";
 import { printable } from "../util/text.js";
 import { registerCacheCommands } from "./commands/cache.js";
+import { registerConfigCommand } from "./commands/config.js";
 import { registerDbCommands } from "./commands/db.js";
 import { registerImageCommand } from "./commands/image.js";
 import { registerSbomCommand } from "./commands/sbom.js";
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<void> {
   registerDbCommands(program);
   registerSbomCommand(program);
   registerCacheCommands(program);
+  registerConfigCommand(program);
 
   try {
     await program.parseAsync(argv);

@@ -11,6 +11,19 @@ export function parseSeverities(text: string): Severity[] {
   return list as Severity[];
 }
 
+/** A comma-separated subset of `allowed`, each named once. */
+export function parseList<T extends string>(allowed: readonly T[]): (text: string) => T[] {
+  return (text) => {
+    const list = text.split(",").map((s) => s.trim().toLowerCase());
+    for (const s of list) {
+      if (!(allowed as readonly string[]).includes(s)) {
+        throw new InvalidArgumentError(`"${s}" is not one of ${allowed.join(", ")}`);
+      }
+    }
+    return [...new Set(list)] as T[];
+  };
+}
+
 export function parseExitCode(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0 || n > 255) {

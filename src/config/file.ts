@@ -3,11 +3,15 @@ import { createRequire } from "node:module";
 import { parse } from "yaml";
 import { VigilError } from "../errors.js";
 import { SEVERITIES, type Severity } from "../match/types.js";
+import { LICENSE_CLASSES, type LicenseClass } from "../licenses/classify.js";
+import type { LicenseOptions } from "../licenses/findings.js";
 import type { AllowRule } from "../secrets/allow.js";
 import type { SecretRule } from "../secrets/rules.js";
 
 /** `vigil.yaml`: what a team adds to and accepts from vigil's defaults. */
 export interface VigilConfig {
+  /** License classes: overrides of the table, and which classes become findings. */
+  licenses: LicenseOptions;
   secrets: {
     /** Findings accepted by path glob, rule id and/or fingerprint. */
     allow: AllowRule[];
@@ -18,7 +22,10 @@ export interface VigilConfig {
   };
 }
 
-export const EMPTY_CONFIG: VigilConfig = { secrets: { allow: [], rules: [], disable: [] } };
+export const EMPTY_CONFIG: VigilConfig = {
+  licenses: {},
+  secrets: { allow: [], rules: [], disable: [] },
+};
 
 export async function loadConfig(file: string): Promise<VigilConfig> {
   let text: string;
@@ -39,6 +46,7 @@ export function parseConfig(text: string, file: string): VigilConfig {
   }
   const secrets = field(doc, "secrets", file) ?? {};
   return {
+    licenses: licenseOptions(field(doc, "licenses", file), `${file}: licenses`),
     secrets: {
       allow: list(secrets, "allow", file).map((a, i) =>
         allowRule(a, `${file}: secrets.allow[${i}]`),
@@ -52,6 +60,30 @@ export function parseConfig(text: string, file: string): VigilConfig {
 }
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** `licenses: {report: [classes], classes: {class: [ids]}}`, every class name checked. */
+function licenseOptions(value: unknown, where: string): LicenseOptions {
+  const options: LicenseOptions = {};
+  if (value === undefined) return options;
+  const known = (name: unknown): LicenseClass => {
+    if (!LICENSE_CLASSES.includes(name as LicenseClass)) {
+      throw bad(where, `"${String(name)}" is no license class (${LICENSE_CLASSES.join(", ")})`);
+    }
+    return name as LicenseClass;
+  };
+
+  if (field(value, "report", where) !== undefined) {
+    options.report = list(value, "report", where).map(known);
+  }
+  const classes = field(value, "classes", where);
+  if (classes !== undefined) {
+    options.classes = {};
+    for (const name of Object.keys(classes)) {
+      options.classes[known(name)] = list(classes, name, `${where}.classes`).map(String);
+    }
+  }
+  return options;
+}
 
 function allowRule(value: unknown, where: string): AllowRule {
   const rule: AllowRule = {};

@@ -5,6 +5,8 @@ import { layerSecrets, totalStats } from "../secrets/collect.js";
 import type { FileFinding, LayerAnalysis } from "../layers/types.js";
 import type { ImageSource } from "../source/types.js";
 import { endOfLife } from "./eol.js";
+import { fileFacts } from "./files.js";
+import { attachLicenses } from "./package-licenses.js";
 import { purlFor } from "./purl.js";
 import type {
   ImageConfigSummary,
@@ -43,6 +45,8 @@ export function buildInventory(
     ),
   );
 
+  attachLicenses(packages, visible, view);
+
   const warnings = [
     ...layers.flatMap((l) => l.warnings),
     ...findingWarnings(visible),
@@ -55,7 +59,8 @@ export function buildInventory(
   const secrets = scanned
     ? { secrets: layerSecrets(layers), secretScan: { ...stats, allowed: 0 } }
     : {};
-  return { image, os, packages: sortPackages(packages), warnings, ...secrets };
+  const files = fileFacts(view, layers);
+  return { image, os, packages: sortPackages(packages), warnings, files, ...secrets };
 }
 
 function imageMetadata(source: ImageSource): ImageMetadata {

@@ -1,6 +1,7 @@
 // The scan's internal SBOM. Every later stage (matcher, reports, SBOM export)
 // reads these types; formats are views of them, never the other way round.
 
+import type { LicenseClass } from "../licenses/classify.js";
 import type { ContentScanStats, SecretFinding } from "../secrets/types.js";
 
 /** Package kinds, named as purl types so export needs no mapping table. */
@@ -52,6 +53,8 @@ export interface Package extends PackageRecord {
   purl: string;
   /** Built by another vendor than the OS's (rpm `Vendor`); not matched against the OS's advisories. */
   thirdParty?: boolean;
+  /** How restrictive its licenses are (`unknown` when none was found); set by the license scan. */
+  licenseClass?: LicenseClass;
 }
 
 /** Operating system as detected from os-release and its fallbacks. */
@@ -102,6 +105,21 @@ export interface ImageConfigSummary {
   created?: string;
 }
 
+/** A file whose permission bits a check judges; mode in octal, as `ls` and `chmod` write it. */
+export interface ModeFact {
+  path: string;
+  mode: string;
+  layer: number;
+}
+
+/** What the misconfiguration checks need to know of the final filesystem. */
+export interface FileFacts {
+  setuid: ModeFact[];
+  worldWritable: ModeFact[];
+  /** One per cache directory with files left in it; `layer` is the last that added one. */
+  packageCaches: { path: string; manager: string; files: number; layer: number }[];
+}
+
 export interface Inventory {
   image: ImageMetadata;
   os?: OsInfo;
@@ -110,5 +128,7 @@ export interface Inventory {
   secrets?: SecretFinding[];
   /** What the secret scan read and skipped (with the reason), over all layers. */
   secretScan?: ContentScanStats & { allowed: number };
+  /** Absent for an SBOM, which lists no files. */
+  files?: FileFacts;
   warnings: ScanWarning[];
 }

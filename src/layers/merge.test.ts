@@ -19,6 +19,7 @@ function layer(
     findings: [],
     secrets: [],
     contentScan: { files: 0, bytes: 0, skipped: {} },
+    notableModes: [],
     warnings: [],
     compressedBytes: 0,
     uncompressedBytes: 0,

@@ -29,6 +29,11 @@ export class MergedView {
     return this.entries.get(path);
   }
 
+  /** Every path in the final filesystem, with the layer that made it. */
+  all(): IterableIterator<[string, VisibleEntry]> {
+    return this.entries.entries();
+  }
+
   /** Every symlink in the final filesystem, with the layer that made it. */
   symlinks(): [string, VisibleEntry][] {
     return [...this.entries].filter(([, e]) => e.kind === "l");

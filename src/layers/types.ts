@@ -32,6 +32,11 @@ export interface LayerAnalysis {
   /** Secrets in this layer's files, whether or not a later layer deletes them. */
   secrets: SecretHit[];
   contentScan: ContentScanStats;
+  /**
+   * Entries whose permission bits matter to the misconfiguration checks:
+   * setuid or setgid, or writable by everyone (symlinks and sticky directories aside).
+   */
+  notableModes: [path: string, mode: number][];
   warnings: ScanWarning[];
   compressedBytes: number;
   uncompressedBytes: number;

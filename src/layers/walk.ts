@@ -65,6 +65,7 @@ function emptyAnalysis(layer: LayerBlob): LayerAnalysis {
     findings: [],
     secrets: [],
     contentScan: { files: 0, bytes: 0, skipped: {} },
+    notableModes: [],
     warnings: [],
     compressedBytes: 0,
     uncompressedBytes: 0,
@@ -113,6 +114,7 @@ async function readEntries(
 
     const kind = entryKind(header.type);
     result.entries.set(path, kind);
+    noteMode(path, kind, header.mode ?? 0, result);
     if (kind === "l") result.links.set(path, header.linkname ?? "");
     if (kind === "h") recordHardLink(path, header.linkname ?? "", result, where);
 
@@ -180,6 +182,19 @@ function recordWhiteout(path: string, result: LayerAnalysis): boolean {
     result.whiteouts.push(joinPath(dirname(path), name.slice(WHITEOUT.length)));
   }
   return true;
+}
+
+const SETUID = 0o4000;
+const SETGID = 0o2000;
+const STICKY = 0o1000;
+const OTHER_WRITE = 0o002;
+
+/** Keeps the few modes the checks read, not every entry's: layers hold 100,000s of files. */
+function noteMode(path: string, kind: EntryKind, mode: number, result: LayerAnalysis) {
+  if (kind === "l") return;
+  const special = kind === "f" && (mode & (SETUID | SETGID)) !== 0;
+  const open = (mode & OTHER_WRITE) !== 0 && !(kind === "d" && (mode & STICKY) !== 0);
+  if (special || open) result.notableModes.push([path, mode & 0o7777]);
 }
 
 function entryKind(type: string | null | undefined): EntryKind {

@@ -1,10 +1,18 @@
 import type { Inventory } from "../inventory/types.js";
+import type { LicenseFinding } from "../licenses/findings.js";
+import type { MisconfigFinding } from "../misconfig/types.js";
+import type { ScannerName } from "../scan/scan.js";
 import { SEVERITIES, severityRank, type Finding, type Severity } from "../match/types.js";
 
 /** What a scan produced: the inventory, the findings, and what data judged them. */
 export interface ScanResult {
   inventory: Inventory;
+  /** Vulnerabilities. */
   findings: Finding[];
+  /** Which scanners ran; a kind of finding that did not run is absent, not empty. */
+  scanners?: ScannerName[];
+  misconfigurations?: MisconfigFinding[];
+  licenses?: LicenseFinding[];
   database?: DatabaseSummary;
 }
 
@@ -26,6 +34,34 @@ export function selectFindings(findings: readonly Finding[], filter: ReportFilte
     .filter((f) => wanted.has(f.severity))
     .filter((f) => !filter.ignoreUnfixed || f.status === "fixed")
     .sort(compareFindings);
+}
+
+/**
+ * The whole report as the user asked for it: vulnerabilities as above, and
+ * secrets, misconfigurations and license findings kept to the same severities.
+ */
+export function selectReport(
+  result: ScanResult,
+  filter: ReportFilter,
+): { result: ScanResult; findings: Finding[]; reported: number } {
+  const wanted = new Set(filter.severities ?? SEVERITIES);
+  const keep = <T extends { severity: Severity }>(list: T[] | undefined) =>
+    list?.filter((x) => wanted.has(x.severity));
+
+  const findings = selectFindings(result.findings, filter);
+  const secrets = keep(result.inventory.secrets);
+  const selected: ScanResult = {
+    ...result,
+    inventory: { ...result.inventory, secrets },
+    misconfigurations: keep(result.misconfigurations),
+    licenses: keep(result.licenses),
+  };
+  const reported =
+    findings.length +
+    (secrets?.length ?? 0) +
+    (selected.misconfigurations?.length ?? 0) +
+    (selected.licenses?.length ?? 0);
+  return { result: selected, findings, reported };
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -3,7 +3,9 @@ import pc from "picocolors";
 import { printable } from "../util/text.js";
 import { isPast } from "../inventory/eol.js";
 import type { Finding, Severity } from "../match/types.js";
-import { SEVERITIES } from "../match/types.js";
+import { SEVERITIES, severityRank } from "../match/types.js";
+import type { LicenseFinding } from "../licenses/findings.js";
+import type { Evidence, MisconfigFinding } from "../misconfig/types.js";
 import type { SecretFinding } from "../secrets/types.js";
 import { countBySeverity, type ScanResult } from "./model.js";
 
@@ -29,6 +31,8 @@ export function renderTable(
 
   if (findings.length > 0) lines.push(findingsTable(findings, opts).toString());
   if (inventory.secrets) lines.push(...secretsSection(inventory.secrets, opts));
+  if (result.misconfigurations) lines.push(...renderMisconfigTable(result.misconfigurations, opts));
+  if (result.licenses) lines.push(...licenseSection(result.licenses, opts));
   if (!inventory.os) lines.push("note: no OS detected; OS packages were not matched");
   if (inventory.warnings.length > 0) {
     lines.push(`${inventory.warnings.length} warning(s); see --format json or the log`);
@@ -97,6 +101,71 @@ function secretsSection(secrets: readonly SecretFinding[], opts: TableOptions): 
       printable(where),
       layerText(s),
       printable([s.match, ...notes.map((n) => `(${n})`)].join(" ")),
+    ]);
+  }
+  return [head, table.toString()];
+}
+
+/** One row per failed check; its evidence listed below the title, at most a few places. */
+export function renderMisconfigTable(
+  found: readonly MisconfigFinding[],
+  opts: TableOptions,
+): string[] {
+  const head = `${found.length} misconfiguration${found.length === 1 ? "" : "s"}`;
+  if (found.length === 0) return [head];
+  const table = new Table({
+    head: ["Severity", "Check", "CIS", "Where", "Fix"],
+    style: { head: opts.color ? ["bold"] : [], border: opts.color ? ["grey"] : [] },
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+    colWidths: [null, 34, null, 44, 40],
+    wordWrap: true,
+  });
+  const sorted = [...found].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+  for (const m of sorted) {
+    const shown = m.evidence.slice(0, EVIDENCE_SHOWN).map(evidenceText);
+    const more = m.evidence.length - shown.length;
+    if (more > 0) shown.push(`… ${more} more (see --format json)`);
+    table.push([
+      paint(m.severity, m.severity, opts.color),
+      `${m.id}\n${m.title}`,
+      m.cis ?? "",
+      shown.map(printable).join("\n"),
+      m.fix,
+    ]);
+  }
+  return [head, table.toString()];
+}
+
+const EVIDENCE_SHOWN = 5;
+
+function evidenceText(e: Evidence): string {
+  const where = e.line === undefined ? e.path : `${e.path}:${e.line}`;
+  const layer = e.layer === undefined ? "" : ` (layer ${e.layer + 1})`;
+  return `${where}${layer}: ${e.detail}`;
+}
+
+function licenseSection(found: readonly LicenseFinding[], opts: TableOptions): string[] {
+  const head = `${found.length} license finding${found.length === 1 ? "" : "s"}`;
+  if (found.length === 0) return [head];
+  const table = new Table({
+    head: ["Severity", "Class", "Package", "Version", "License"],
+    style: { head: opts.color ? ["bold"] : [], border: opts.color ? ["grey"] : [] },
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+    colWidths: [null, null, null, null, 50],
+    wordWrap: true,
+  });
+  const sorted = [...found].sort(
+    (a, b) =>
+      severityRank(a.severity) - severityRank(b.severity) ||
+      a.package.name.localeCompare(b.package.name),
+  );
+  for (const l of sorted) {
+    table.push([
+      paint(l.severity, l.severity, opts.color),
+      l.class,
+      printable(l.package.name),
+      printable(l.package.version),
+      printable(l.licenses.join(", ") || "(none found)"),
     ]);
   }
   return [head, table.toString()];

@@ -16,7 +16,7 @@ export interface InventoryOptions {
   /** Called with uncompressed bytes as layers are read, for progress display. */
   onProgress?: (event: { layer: number; layers: number; bytes: number }) => void;
   /** Run over every text file of every layer (the secret scanner); none when absent. */
-  scanners?: readonly ContentScanner[];
+  contentScanners?: readonly ContentScanner[];
   /** Layer analyses kept between scans; none when absent (`--no-cache`). */
   cache?: LayerCache;
   /** Called once per layer: whether it came from the cache or was read. */
@@ -38,7 +38,7 @@ export async function inventorySource(
   source: ImageSource,
   opts: InventoryOptions = {},
 ): Promise<Inventory> {
-  const readers = readerSetVersion(opts.analyzers ?? allAnalyzers, opts.scanners);
+  const readers = readerSetVersion(opts.analyzers ?? allAnalyzers, opts.contentScanners);
   const analyses = await mapLimit(source.layers, concurrency(), (layer) =>
     analyseLayer(source, layer, readers, opts),
   );
@@ -65,7 +65,7 @@ async function analyseLayer(
   const analysis = await walkLayer(layer, {
     image: source.reference,
     analyzers: opts.analyzers ?? allAnalyzers,
-    scanners: opts.scanners,
+    scanners: opts.contentScanners,
     maxLayerBytes: opts.maxLayerBytes ?? DEFAULT_MAX_LAYER_BYTES,
     onProgress: (bytes) =>
       opts.onProgress?.({ layer: layer.index, layers: source.layers.length, bytes }),

@@ -1,54 +1,67 @@
+import type { VigilConfig } from "../config/file.js";
+import type { Inventory } from "../inventory/types.js";
+import { classifyLicenses } from "../licenses/findings.js";
 import type { Logger } from "../log.js";
 import { matchInventory } from "../match/matcher.js";
+import { dockerfileNextTo, scanDockerfile } from "../misconfig/dockerfile/scan.js";
+import { imageChecks } from "../misconfig/image-checks.js";
+import { runChecks } from "../misconfig/types.js";
 import type { DatabaseSummary, ScanResult } from "../report/model.js";
+import { readSbomFile } from "../sbom/read/index.js";
+import { finishSecrets, secretScannerFor } from "../secrets/collect.js";
+import { openImage } from "../source/index.js";
+import type { ImageSource } from "../source/types.js";
 // db.js, not index.js: a scan need not load the importers (zip, CVSS).
 import { VulnDb } from "../vulndb/db.js";
 import { ensureFresh, staleFeeds, type FreshnessOptions } from "../vulndb/freshness.js";
-import { openImage } from "../source/index.js";
-import { readSbomFile } from "../sbom/read/index.js";
-import type { VigilConfig } from "../config/file.js";
-import { finishSecrets, secretScannerFor } from "../secrets/collect.js";
 import { inventorySource, type InventoryOptions } from "./inventory.js";
 
 /** `sbom:FILE`: scan an SBOM instead of an image; its packages skip the layers. */
 export const SBOM_PREFIX = "sbom:";
+
+/** What a scan looks for, as `--scanners` names them. */
+export const SCANNERS = ["vuln", "secret", "misconfig", "license"] as const;
+export type ScannerName = (typeof SCANNERS)[number];
+export const DEFAULT_SCANNERS: readonly ScannerName[] = ["vuln", "secret", "misconfig"];
 
 export interface ScanOptions extends InventoryOptions {
   dbPath: string;
   log: Logger;
   /** Update a missing or stale DB first (unless offline), and warn about stale feeds. */
   freshness?: FreshnessOptions;
-  /** `--config`: custom and allowed secrets. */
+  /** `--config`: custom and allowed secrets, license classes. */
   config?: VigilConfig;
-  /** Look for secrets in every layer and the image config (default true). */
-  secrets?: boolean;
+  /** Default: vuln, secret and misconfig. */
+  scanners?: readonly ScannerName[];
 }
 
-/** One image scan: inventory from the layers, then matching against the local DB. */
+/** One image scan: inventory from the layers, then each scanner's judgement of it. */
 export async function scanImage(reference: string, opts: ScanOptions): Promise<ScanResult> {
   if (reference.startsWith(SBOM_PREFIX)) return scanSbom(reference, opts);
+  const wanted = new Set(opts.scanners ?? DEFAULT_SCANNERS);
 
   // Resolve the image, then open the DB, and only then read layers: a bad
   // reference or a missing DB fails in milliseconds, not after minutes.
   const source = await openImage(reference, { platform: opts.platform });
-  if (opts.freshness) await ensureFresh(opts.dbPath, opts.freshness);
-  const db = VulnDb.open(opts.dbPath);
-  if (opts.freshness) warnStale(db, opts.freshness.maxAgeMs, opts.log);
+  const db = wanted.has("vuln") ? await openDb(opts) : undefined;
   try {
-    const scanner = opts.secrets === false ? undefined : secretScannerFor(opts.config);
-    const scanners = scanner ? [scanner] : undefined;
-    const inventory = await inventorySource(source, { ...opts, scanners });
-    if (scanner) finishSecrets(inventory, source.config, scanner, opts.config?.secrets.allow ?? []);
+    const secrets = wanted.has("secret") ? secretScannerFor(opts.config) : undefined;
+    const inventory = await inventorySource(source, {
+      ...opts,
+      contentScanners: secrets ? [secrets] : undefined,
+    });
+    if (secrets) finishSecrets(inventory, source.config, secrets, opts.config?.secrets.allow ?? []);
     opts.log.info(
       { packages: inventory.packages.length, os: inventory.os?.family },
       "inventory built",
     );
 
-    const findings = matchInventory(inventory, db);
-    opts.log.info({ findings: findings.length }, "matched against the vulnerability DB");
-    return { inventory, findings, database: summarize(db) };
+    const result = judge(inventory, db, wanted, opts);
+    if (wanted.has("misconfig"))
+      result.misconfigurations = await misconfigurations(source, inventory, reference);
+    return result;
   } finally {
-    db.close();
+    db?.close();
   }
 }
 
@@ -56,14 +69,53 @@ export async function scanImage(reference: string, opts: ScanOptions): Promise<S
 async function scanSbom(reference: string, opts: ScanOptions): Promise<ScanResult> {
   const file = reference.slice(SBOM_PREFIX.length);
   const inventory = await readSbomFile(file, { reference });
-  const db = VulnDb.open(opts.dbPath);
+  // An SBOM lists packages, not files or config: only vulnerabilities and licenses apply.
+  const wanted = new Set(
+    (opts.scanners ?? DEFAULT_SCANNERS).filter((s) => s === "vuln" || s === "license"),
+  );
+  const db = wanted.has("vuln") ? VulnDb.open(opts.dbPath) : undefined;
   try {
     opts.log.info({ packages: inventory.packages.length, os: inventory.os?.family }, "SBOM read");
-    const findings = matchInventory(inventory, db);
-    return { inventory, findings, database: summarize(db) };
+    return judge(inventory, db, wanted, opts);
   } finally {
-    db.close();
+    db?.close();
   }
+}
+
+async function openDb(opts: ScanOptions): Promise<VulnDb> {
+  if (opts.freshness) await ensureFresh(opts.dbPath, opts.freshness);
+  const db = VulnDb.open(opts.dbPath);
+  if (opts.freshness) warnStale(db, opts.freshness.maxAgeMs, opts.log);
+  return db;
+}
+
+/** The findings that need only the inventory: vulnerabilities and licenses. */
+function judge(
+  inventory: Inventory,
+  db: VulnDb | undefined,
+  wanted: ReadonlySet<ScannerName>,
+  opts: ScanOptions,
+): ScanResult {
+  const result: ScanResult = {
+    inventory,
+    findings: [],
+    scanners: SCANNERS.filter((s) => wanted.has(s)),
+  };
+  if (db) {
+    result.findings = matchInventory(inventory, db);
+    result.database = summarize(db);
+    opts.log.info({ findings: result.findings.length }, "matched against the vulnerability DB");
+  }
+  if (wanted.has("license")) result.licenses = classifyLicenses(inventory, opts.config?.licenses);
+  return result;
+}
+
+/** The image's own checks, and a Dockerfile's when one sits next to the image on disk. */
+async function misconfigurations(source: ImageSource, inventory: Inventory, reference: string) {
+  const found = runChecks(imageChecks, { config: source.config, inventory });
+  const dockerfile = await dockerfileNextTo(reference);
+  if (dockerfile) found.push(...(await scanDockerfile(dockerfile)));
+  return found;
 }
 
 function summarize(db: VulnDb): DatabaseSummary {

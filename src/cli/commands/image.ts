@@ -9,11 +9,12 @@ import { humanBytes } from "../../util/text.js";
 import type { Severity } from "../../match/types.js";
 import { renderJson } from "../../report/json.js";
 import { renderVdr } from "../../report/vdr.js";
-import { selectFindings, type ScanResult } from "../../report/model.js";
+import { selectFindings, selectReport, type ScanResult } from "../../report/model.js";
 import { renderTable } from "../../report/table.js";
 import { DEFAULT_MAX_LAYER_BYTES } from "../../scan/inventory.js";
-import { scanImage } from "../../scan/scan.js";
-import { parseExitCode, parseFormat, parseSeverities, parseSize } from "../options.js";
+import { loadConfig } from "../../config/file.js";
+import { DEFAULT_SCANNERS, SCANNERS, scanImage, type ScannerName } from "../../scan/scan.js";
+import { parseExitCode, parseFormat, parseList, parseSeverities, parseSize } from "../options.js";
 import { Progress } from "../progress.js";
 import { addLayerCacheOptions, layerCacheFrom, type LayerCacheFlags } from "./cache.js";
 import { addFreshnessOptions, freshnessFrom, type FreshnessFlags } from "./db.js";
@@ -21,6 +22,8 @@ import { addFreshnessOptions, freshnessFrom, type FreshnessFlags } from "./db.js
 const FORMATS = ["table", "json", "cyclonedx-vdr"] as const;
 
 export interface ImageOptions extends FreshnessFlags, LayerCacheFlags {
+  scanners?: ScannerName[];
+  config?: string;
   platform?: string;
   format: (typeof FORMATS)[number];
   output?: string;
@@ -79,9 +82,19 @@ export function addReportOptions(cmd: Command): Command {
     .option("--ignore-unfixed", "hide vulnerabilities that have no fixed version yet")
     .option(
       "--exit-code <n>",
-      "exit with this code when vulnerabilities are reported",
+      "exit with this code when anything is reported (after filters)",
       parseExitCode,
       0,
+    )
+    .addOption(
+      new Option("--scanners <list>", `what to look for: ${SCANNERS.join(", ")}`)
+        .argParser(parseList(SCANNERS))
+        .default([...DEFAULT_SCANNERS], DEFAULT_SCANNERS.join(",")),
+    )
+    .addOption(
+      new Option("--config <file>", "vigil.yaml: custom and allowed secrets, license classes").env(
+        "VIGIL_CONFIG",
+      ),
     )
     .option("-q, --quiet", "no progress and no warnings on stderr")
     .option("--db <file>", "vulnerability database (default: in the cache directory)")
@@ -105,14 +118,14 @@ export async function scanAndReport(reference: string, opts: ImageOptions): Prom
     format: opts.logFormat,
   });
   if (opts.output) await checkWritable(opts.output);
-  const result = await runScan(reference, opts, log);
-  const findings = selectFindings(result.findings, {
+  const scanned = await runScan(reference, opts, log);
+  const { result, findings, reported } = selectReport(scanned, {
     severities: opts.severity,
     ignoreUnfixed: opts.ignoreUnfixed,
   });
 
   await emit(render(result, findings, opts), opts.output);
-  if (findings.length > 0 && opts.exitCode !== 0) process.exitCode = opts.exitCode;
+  if (reported > 0 && opts.exitCode !== 0) process.exitCode = opts.exitCode;
 }
 
 async function runScan(reference: string, opts: ImageOptions, log: Logger): Promise<ScanResult> {
@@ -122,6 +135,8 @@ async function runScan(reference: string, opts: ImageOptions, log: Logger): Prom
   try {
     const result = await scanImage(reference, {
       cache,
+      scanners: opts.scanners,
+      config: opts.config ? await loadConfig(opts.config) : undefined,
       onLayer: (e) => (cached += e.cached ? 1 : 0),
       platform: opts.platform,
       maxLayerBytes: opts.maxLayerSize,

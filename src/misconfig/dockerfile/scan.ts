@@ -1,0 +1,37 @@
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { VigilError } from "../../errors.js";
+import { runChecks, type MisconfigFinding } from "../types.js";
+import { dockerfileChecks } from "./checks.js";
+import { parseDockerfile } from "./parse.js";
+
+/** Dockerfiles are small; a bigger file is not one. */
+const MAX_DOCKERFILE_BYTES = 1 << 20;
+
+/** Reads and checks one Dockerfile; the evidence names it as given. */
+export async function scanDockerfile(file: string): Promise<MisconfigFinding[]> {
+  const info = await stat(file).catch((err: unknown) => {
+    throw new VigilError("NOT_FOUND", `${file} cannot be read`, { cause: err });
+  });
+  if (!info.isFile() || info.size > MAX_DOCKERFILE_BYTES) {
+    throw new VigilError("UNSUPPORTED", `${file} is not a Dockerfile (not a file, or over 1 MiB)`);
+  }
+  const text = await readFile(file, "utf8");
+  return runChecks(dockerfileChecks, { path: file, dockerfile: parseDockerfile(text) });
+}
+
+/**
+ * The Dockerfile in the directory of an image given as a path (an archive, or
+ * the parent of a layout directory), which most builds keep side by side.
+ */
+export async function dockerfileNextTo(reference: string): Promise<string | undefined> {
+  const target = reference.replace(/^(?:oci|oci-archive|docker-archive):/, "");
+  // As the sources do: the path whole if it exists, else without a :TAG or @DIGEST.
+  for (const image of [target, target.replace(/(?::[^/:]*|@sha256:[a-f0-9]+)$/, "")]) {
+    if (!(await stat(image).catch(() => undefined))) continue;
+    const candidate = path.join(path.dirname(path.resolve(image)), "Dockerfile");
+    const info = await stat(candidate).catch(() => undefined);
+    return info?.isFile() ? candidate : undefined;
+  }
+  return undefined;
+}
