@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { parse } from "yaml";
 import { VigilError } from "../errors.js";
 import { SEVERITIES, type Severity } from "../match/types.js";
@@ -7,6 +6,7 @@ import { LICENSE_CLASSES, type LicenseClass } from "../licenses/classify.js";
 import type { LicenseOptions } from "../licenses/findings.js";
 import type { AllowRule } from "../secrets/allow.js";
 import type { SecretRule } from "../secrets/rules.js";
+import { compileRule } from "../secrets/scanner.js";
 
 /** `vigil.yaml`: what a team adds to and accepts from vigil's defaults. */
 export interface VigilConfig {
@@ -98,9 +98,9 @@ function allowRule(value: unknown, where: string): AllowRule {
 }
 
 /**
- * A user's pattern runs over every file of untrusted images, so it is
- * compiled with RE2, which matches in linear time and rejects backreferences
- * and lookaround instead of backtracking.
+ * A user's pattern runs over every file of untrusted images; like the
+ * built-in ones it runs on RE2, which matches in linear time and rejects
+ * backreferences and lookaround instead of backtracking.
  */
 function customRule(value: unknown, where: string): SecretRule {
   const id = String(field(value, "id", where) ?? "");
@@ -110,18 +110,19 @@ function customRule(value: unknown, where: string): SecretRule {
   const keywords = list(value, "keywords", where).map(String);
   if (keywords.length === 0) throw bad(where, "needs keywords, which decide which files it reads");
 
-  let pattern: RegExp;
+  const rule: SecretRule = {
+    id,
+    title: String(field(value, "title", where) ?? id),
+    severity,
+    keywords,
+    pattern: String(field(value, "pattern", where) ?? ""),
+  };
   try {
-    pattern = new (loadRe2())(String(field(value, "pattern", where) ?? ""), "g");
+    compileRule(rule);
   } catch (err) {
     throw bad(where, `pattern: ${(err as Error).message}`);
   }
-  return { id, title: String(field(value, "title", where) ?? id), severity, keywords, pattern };
-}
-
-/** Loaded only for custom rules: a native module the rest of vigil does not need. */
-function loadRe2(): typeof import("re2") {
-  return createRequire(import.meta.url)("re2") as typeof import("re2");
+  return rule;
 }
 
 function field(value: unknown, key: string, where: string): Record<string, unknown> | undefined {

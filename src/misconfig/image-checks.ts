@@ -2,6 +2,13 @@ import type { Inventory } from "../inventory/types.js";
 import { isSecretEnvName } from "../secrets/collect.js";
 import { looksLikePlaceholder } from "../secrets/rules.js";
 import type { ImageConfig } from "../source/types.js";
+import {
+  ADD_URL,
+  INDEX_UPDATE,
+  PACKAGE_INSTALL,
+  PIPE_TO_SHELL,
+  SENSITIVE_PORTS,
+} from "./patterns.js";
 import type { Check, Evidence } from "./types.js";
 
 /** What the image checks read: the config as the image stores it, and the inventory. */
@@ -11,24 +18,6 @@ export interface ImageFacts {
 }
 
 const CONFIG = "(image config)";
-
-/** Ports whose service should not run inside an application container. */
-const SENSITIVE_PORTS: Record<string, string> = {
-  "22": "SSH",
-  "23": "telnet",
-  "2375": "the Docker API (plain)",
-  "2376": "the Docker API",
-  "3389": "RDP",
-  "5900": "VNC",
-};
-
-// note: bounded repetitions only; history lines come from the image and may be hostile.
-const PIPE_TO_SHELL =
-  /\b(?:curl|wget)\b[^|;&\n]{0,2000}\|[ \t]{0,8}(?:sudo[ \t]{1,8})?(?:ba|da|z|k)?sh\b/;
-const ADD_URL = /(?:^|#\(nop\)[ \t]{1,8}|^[ \t]{0,8})ADD\b[^\n]{0,200}?\bhttps?:\/\//;
-const UPDATE =
-  /\b(?:apt-get|apt)[ \t]{1,8}update\b|\bapk[ \t]{1,8}update\b|\byum[ \t]{1,8}makecache\b/;
-const INSTALL = /\b(?:apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^\n]{0,2000}\b(?:install|add)\b/;
 
 /** The image configuration and filesystem checks, in the order reports list them. */
 export const imageChecks: readonly Check<ImageFacts>[] = [
@@ -97,7 +86,7 @@ export const imageChecks: readonly Check<ImageFacts>[] = [
     fix: "update and install in the same RUN, so a cached update layer never installs stale versions",
     run: ({ config }) =>
       history(config).flatMap((h) =>
-        UPDATE.test(h.text) && !INSTALL.test(h.text)
+        INDEX_UPDATE.test(h.text) && !PACKAGE_INSTALL.test(h.text)
           ? [{ path: h.path, detail: "package index updated without installing in the same step" }]
           : [],
       ),

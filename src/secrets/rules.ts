@@ -3,9 +3,10 @@ import { crc32 } from "node:zlib";
 import type { Severity } from "../match/types.js";
 
 /**
- * One kind of secret, declared as data. Patterns are written to stay linear
- * on hostile input: a literal or keyword leads, every repetition is bounded,
- * and no quantifier is nested inside another.
+ * One kind of secret, declared as data. Patterns are RE2 syntax and run on
+ * RE2, which matches in time linear in the input whatever the pattern: no
+ * backtracking on hostile files. RE2 has no lookaround, so the boundaries a
+ * token needs (no word character before or after it) are declared apart.
  */
 export interface SecretRule {
   /** Stable kebab-case id; allow rules and reports name it. */
@@ -14,8 +15,13 @@ export interface SecretRule {
   severity: Severity;
   /** A file is searched with the pattern only when one of these occurs (case-insensitive). */
   keywords: readonly string[];
-  /** Global; the `secret` named group (else the whole match) is the secret itself. */
-  pattern: RegExp;
+  /** RE2 source; the `secret` named group (else the whole match) is the secret itself. */
+  pattern: string;
+  ignoreCase?: boolean;
+  /** Characters (a class body, `A-Za-z0-9_`) that may not come just before the match. */
+  notBefore?: string;
+  /** Characters that may not come just after the secret. */
+  notAfter?: string;
   /** Confirms a match (checksum, key parse); returns false to drop it, or a detail to show. */
   check?: (secret: string) => CheckResult;
 }
@@ -106,8 +112,7 @@ export const builtinRules: readonly SecretRule[] = [
     title: "GCP service account key (JSON)",
     severity: "CRITICAL",
     keywords: ["service_account"],
-    pattern:
-      /"private_key"[ \t]{0,4}:[ \t]{0,4}"(?<secret>-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\\s]{64,8192}-----END PRIVATE KEY-----)/g,
+    pattern: String.raw`"private_key"[ \t]{0,4}:[ \t]{0,4}"(?P<secret>-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\\s]{64,}-----END PRIVATE KEY-----)`,
     check: checkPrivateKey,
   },
   {
@@ -115,10 +120,8 @@ export const builtinRules: readonly SecretRule[] = [
     title: "Private key",
     severity: "CRITICAL",
     keywords: ["PRIVATE KEY"],
-    // note: the body class has no "-", so each BEGIN is matched against its own
-    // run of base64 only and a file of unterminated headers stays linear.
-    pattern:
-      /-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----\r?\n(?:Proc-Type: 4,ENCRYPTED\r?\nDEK-Info: [A-Z0-9-]{1,32},[0-9A-Fa-f]{8,64}\r?\n)?[A-Za-z0-9+/=\\\s:]{64,16384}-----END[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----/g,
+    // note: the body class has no "-", so each BEGIN is matched against its own run of base64.
+    pattern: String.raw`-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----\r?\n(?:Proc-Type: 4,ENCRYPTED\r?\nDEK-Info: [A-Z0-9-]{1,32},[0-9A-Fa-f]{8,64}\r?\n)?[A-Za-z0-9+/=\\\s:]{64,}-----END[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----`,
     check: checkPrivateKey,
   },
   {
@@ -126,44 +129,52 @@ export const builtinRules: readonly SecretRule[] = [
     title: "AWS access key ID",
     severity: "HIGH",
     keywords: ["AKIA", "ASIA", "ABIA", "ACCA"],
-    pattern: /(?<![A-Z0-9])(?<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Z0-9])/g,
+    pattern: String.raw`(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})`,
+    notBefore: "A-Z0-9",
+    notAfter: "A-Z0-9",
   },
   {
     id: "aws-secret-access-key",
     title: "AWS secret access key",
     severity: "CRITICAL",
     keywords: ["secret_access_key", "secretaccesskey", "aws_secret"],
-    pattern:
-      /(?:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key)["']?[ \t]{0,4}[:=]{1,2}[ \t]{0,4}["']?(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+    pattern: String.raw`(?:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key)["']?[ \t]{0,4}[:=]{1,2}[ \t]{0,4}["']?(?P<secret>[A-Za-z0-9/+]{40})`,
+    ignoreCase: true,
+    notAfter: "A-Za-z0-9/+=",
   },
   {
     id: "gcp-api-key",
     title: "Google API key",
     severity: "HIGH",
     keywords: ["AIza"],
-    pattern: /(?<![A-Za-z0-9_-])(?<secret>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])/g,
+    pattern: String.raw`(?P<secret>AIza[0-9A-Za-z_\-]{35})`,
+    notBefore: String.raw`A-Za-z0-9_\-`,
+    notAfter: String.raw`A-Za-z0-9_\-`,
   },
   {
     id: "azure-storage-key",
     title: "Azure storage account key",
     severity: "CRITICAL",
     keywords: ["AccountKey="],
-    pattern: /AccountKey=(?<secret>[A-Za-z0-9+/]{86}==)/g,
+    pattern: String.raw`AccountKey=(?P<secret>[A-Za-z0-9+/]{86}==)`,
   },
   {
     id: "azure-client-secret",
     title: "Azure AD client secret",
     severity: "HIGH",
     keywords: ["Q~"],
-    pattern:
-      /(?<![A-Za-z0-9_~.-])(?<secret>[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/g,
+    pattern: String.raw`(?P<secret>[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34})`,
+    notBefore: String.raw`A-Za-z0-9_~.\-`,
+    notAfter: String.raw`A-Za-z0-9_~.\-`,
   },
   {
     id: "github-token",
     title: "GitHub token",
     severity: "CRITICAL",
     keywords: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
-    pattern: /(?<![A-Za-z0-9_])(?<secret>gh[pousr]_[A-Za-z0-9]{36})(?![A-Za-z0-9])/g,
+    pattern: String.raw`(?P<secret>gh[pousr]_[A-Za-z0-9]{36})`,
+    notBefore: "A-Za-z0-9_",
+    notAfter: "A-Za-z0-9",
     check: (t) => (validTokenChecksum(t, 4) ? { detail: "valid CRC32 checksum" } : false),
   },
   {
@@ -171,56 +182,64 @@ export const builtinRules: readonly SecretRule[] = [
     title: "GitHub fine-grained token",
     severity: "CRITICAL",
     keywords: ["github_pat_"],
-    pattern: /(?<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9])/g,
+    pattern: String.raw`(?P<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})`,
+    notAfter: "A-Za-z0-9",
   },
   {
     id: "gitlab-token",
     title: "GitLab token",
     severity: "CRITICAL",
     keywords: ["glpat-", "gldt-", "glrt-", "glptt-"],
-    pattern: /(?<secret>(?:glpat|gldt|glrt|glptt)-[A-Za-z0-9_-]{20,64})(?![A-Za-z0-9_-])/g,
+    pattern: String.raw`(?P<secret>(?:glpat|gldt|glrt|glptt)-[A-Za-z0-9_\-]{20,64})`,
+    notAfter: String.raw`A-Za-z0-9_\-`,
   },
   {
     id: "slack-token",
     title: "Slack token",
     severity: "HIGH",
     keywords: ["xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-"],
-    pattern: /(?<secret>xox[abprs]-[0-9]{6,16}-[A-Za-z0-9-]{8,80})/g,
+    pattern: String.raw`(?P<secret>xox[abprs]-[0-9]{6,16}-[A-Za-z0-9\-]{8,80})`,
   },
   {
     id: "slack-webhook",
     title: "Slack incoming webhook URL",
     severity: "MEDIUM",
     keywords: ["/services/T"],
-    pattern: /\/services\/(?<secret>T[A-Z0-9]{8,12}\/B[A-Z0-9]{8,12}\/[A-Za-z0-9]{24})/g,
+    pattern: String.raw`/services/(?P<secret>T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})`,
   },
   {
     id: "stripe-key",
     title: "Stripe secret key",
     severity: "CRITICAL",
     keywords: ["sk_live_", "rk_live_", "sk_test_", "rk_test_"],
-    pattern: /(?<secret>[sr]k_(?:live|test)_[A-Za-z0-9]{24,99})(?![A-Za-z0-9])/g,
+    pattern: String.raw`(?P<secret>[sr]k_(?:live|test)_[A-Za-z0-9]{24,99})`,
+    notAfter: "A-Za-z0-9",
   },
   {
     id: "twilio-api-key",
     title: "Twilio API key",
     severity: "HIGH",
     keywords: ["twilio"],
-    pattern: /(?<![A-Za-z0-9])(?<secret>SK[0-9a-f]{32})(?![A-Za-z0-9])/g,
+    pattern: String.raw`(?P<secret>SK[0-9a-f]{32})`,
+    notBefore: "A-Za-z0-9",
+    notAfter: "A-Za-z0-9",
   },
   {
     id: "sendgrid-api-key",
     title: "SendGrid API key",
     severity: "HIGH",
     keywords: ["SG."],
-    pattern: /(?<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g,
+    pattern: String.raw`(?P<secret>SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})`,
+    notAfter: String.raw`A-Za-z0-9_\-`,
   },
   {
     id: "npm-token",
     title: "npm access token",
     severity: "CRITICAL",
     keywords: ["npm_"],
-    pattern: /(?<![A-Za-z0-9_])(?<secret>npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])/g,
+    pattern: String.raw`(?P<secret>npm_[A-Za-z0-9]{36})`,
+    notBefore: "A-Za-z0-9_",
+    notAfter: "A-Za-z0-9",
     check: (t) => (validTokenChecksum(t, 4) ? { detail: "valid CRC32 checksum" } : false),
   },
   {
@@ -228,22 +247,22 @@ export const builtinRules: readonly SecretRule[] = [
     title: "npm registry auth token in .npmrc",
     severity: "CRITICAL",
     keywords: ["_authToken="],
-    pattern: /:_authToken=(?<secret>[A-Za-z0-9._~+/=-]{16,256})/g,
+    pattern: String.raw`:_authToken=(?P<secret>[A-Za-z0-9._~+/=\-]{16,256})`,
   },
   {
     id: "pypi-token",
     title: "PyPI upload token",
     severity: "CRITICAL",
     keywords: ["pypi-AgE"],
-    pattern: /(?<secret>pypi-AgE[A-Za-z0-9_-]{60,1000})/g,
+    pattern: String.raw`(?P<secret>pypi-AgE[A-Za-z0-9_\-]{60,1000})`,
   },
   {
     id: "jwt",
     title: "JSON Web Token",
     severity: "MEDIUM",
     keywords: ["eyJ"],
-    pattern:
-      /(?<![A-Za-z0-9_-])(?<secret>eyJ[A-Za-z0-9_-]{10,2048}\.eyJ[A-Za-z0-9_-]{2,8192}\.[A-Za-z0-9_-]{16,1024})/g,
+    pattern: String.raw`(?P<secret>eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{2,}\.[A-Za-z0-9_\-]{16,})`,
+    notBefore: String.raw`A-Za-z0-9_\-`,
     check: checkJwt,
   },
   {
@@ -251,10 +270,8 @@ export const builtinRules: readonly SecretRule[] = [
     title: "Database URL with a password",
     severity: "HIGH",
     keywords: ["postgres", "mysql", "mariadb", "mongodb", "redis", "amqp"],
-    pattern: new RegExp(
-      `(?:${DB_SCHEMES}):\\/\\/[^\\s:@/'"]{1,64}:(?<secret>[^\\s:@/'"]{3,128})@[A-Za-z0-9.-]{1,255}`,
-      "gi",
-    ),
+    pattern: String.raw`(?:${DB_SCHEMES})://[^\s:@/'"]{1,64}:(?P<secret>[^\s:@/'"]{3,128})@[A-Za-z0-9.\-]{1,255}`,
+    ignoreCase: true,
     check: (p) => !looksLikePlaceholder(p) && !/^(?:pass|password|pwd)$/i.test(p),
   },
   {
@@ -262,8 +279,9 @@ export const builtinRules: readonly SecretRule[] = [
     title: "Password or secret assigned in a file",
     severity: "MEDIUM",
     keywords: ["password", "passwd", "secret", "api_key", "apikey", "token"],
-    pattern:
-      /(?<![A-Za-z0-9])(?:[A-Za-z0-9]{1,20}_)?(?:password|passwd|secret|api_?key|token)["']?[ \t]{0,4}[:=][ \t]{0,4}["']?(?<secret>[A-Za-z0-9!#%&*+,./:;?@^_|~-]{12,128})/gi,
+    pattern: String.raw`(?:[A-Za-z0-9]{1,20}_)?(?:password|passwd|secret|api_?key|token)["']?[ \t]{0,4}[:=][ \t]{0,4}["']?(?P<secret>[A-Za-z0-9!#%&*+,./:;?@^_|~\-]{12,128})`,
+    ignoreCase: true,
+    notBefore: "A-Za-z0-9",
     check: checkAssignedSecret,
   },
 ];

@@ -3,7 +3,8 @@ import { generateKeyPairSync } from "node:crypto";
 import { describe, it } from "node:test";
 import { crc32 } from "node:zlib";
 import { builtinRules, validTokenChecksum } from "./rules.js";
-import { redact, SecretScanner } from "./scanner.js";
+import { hostileTexts } from "../testing/hostile-text.js";
+import { compileRule, redact, SecretScanner } from "./scanner.js";
 
 const scanner = new SecretScanner();
 const rulesIn = (text: string) => scanner.scanText("f", text).map((h) => h.rule);
@@ -113,7 +114,7 @@ describe("secret rules", () => {
     for (const r of builtinRules) {
       assert.match(r.id, /^[a-z0-9]+(?:-[a-z0-9]+)*$/);
       assert.ok(r.keywords.length > 0, r.id);
-      assert.ok(r.pattern.global, `${r.id} must be global`);
+      assert.doesNotThrow(() => compileRule(r), `${r.id} must compile on RE2`);
     }
   });
 
@@ -155,25 +156,15 @@ describe("secret rules", () => {
 });
 
 describe("secret scanner on hostile input", () => {
-  const timed = (text: string) => {
-    const start = process.hrtime.bigint();
-    scanner.scanText("f", text);
-    return Number(process.hrtime.bigint() - start) / 1e6;
-  };
-  const budget = (mb: number) => 2000 * mb;
-
-  const inputs: [string, string][] = [
-    ["a megabyte-long line of base64", "A".repeat(1 << 20)],
-    ["unterminated PEM headers", "-----BEGIN RSA PRIVATE KEY-----\n".repeat(1 << 15)],
-    ["runs of JWT starts", `eyJ${"eyJa".repeat(1 << 18)}`],
-    ["password= without end", `password=${"a1".repeat(1 << 19)}`],
-    ["many assignments", "token=abc ".repeat(1 << 17)],
-    ["database URL prefixes", "postgres://a:".repeat(1 << 16)],
-  ];
-  for (const [name, text] of inputs) {
-    it(`stays linear: ${name}`, () => {
-      const ms = timed(text);
-      assert.ok(ms < budget(text.length / 2 ** 20), `${ms} ms for ${text.length} chars`);
+  // RE2 keeps these linear (npm run bench times them); here: nothing is lost after them.
+  const key = "AKIA2E0A8F3B244C9986";
+  for (const [name, text] of hostileTexts()) {
+    it(`finds a key after ${name}`, () => {
+      const hits = scanner.scanText("f", `${text}\nid = ${key}\n`);
+      assert.ok(
+        hits.some((h) => h.rule === "aws-access-key-id" && h.line === text.split("\n").length + 1),
+        JSON.stringify(hits.slice(0, 3)),
+      );
     });
   }
 

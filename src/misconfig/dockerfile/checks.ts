@@ -1,5 +1,12 @@
 import { isSecretEnvName } from "../../secrets/collect.js";
 import { looksLikePlaceholder } from "../../secrets/rules.js";
+import {
+  APT_INSTALL,
+  INDEX_UPDATE,
+  PACKAGE_INSTALL,
+  PIPE_TO_SHELL,
+  SENSITIVE_PORTS,
+} from "../patterns.js";
 import type { Check, Evidence } from "../types.js";
 import type { Dockerfile, Instruction } from "./parse.js";
 
@@ -9,15 +16,9 @@ export interface DockerfileFacts {
   dockerfile: Dockerfile;
 }
 
-const PIPE_TO_SHELL =
-  /\b(?:curl|wget)\b[^|;&\n]{0,2000}\|[ \t]{0,8}(?:sudo[ \t]{1,8})?(?:ba|da|z|k)?sh\b/;
 const URL = /^https?:\/\//;
 /** ADD unpacks local archives, which COPY does not; that use of ADD is fine. */
 const ARCHIVE = /\.(?:tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/;
-const APT_INSTALL = /\bapt-get[ \t]{1,8}(?:-[^\s]{1,40}[ \t]{1,8}){0,8}install\b/;
-const UPDATE = /\b(?:apt-get|apt)[ \t]{1,8}update\b|\bapk[ \t]{1,8}update\b/;
-const INSTALL = /\b(?:apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^\n]{0,2000}\b(?:install|add)\b/;
-const SENSITIVE_PORTS = new Set(["22", "23", "2375", "2376", "3389", "5900"]);
 
 /** Checks over a Dockerfile; ids shared with the image checks mean the same thing. */
 export const dockerfileChecks: readonly Check<DockerfileFacts>[] = [
@@ -121,7 +122,7 @@ export const dockerfileChecks: readonly Check<DockerfileFacts>[] = [
     fix: "run the update and the install in the same RUN",
     run: (f) =>
       instructions(f, "RUN")
-        .filter((i) => UPDATE.test(command(i)) && !INSTALL.test(command(i)))
+        .filter((i) => INDEX_UPDATE.test(command(i)) && !PACKAGE_INSTALL.test(command(i)))
         .map((i) => at(f, i, "update without an install in the same RUN")),
   },
   {
@@ -173,7 +174,7 @@ export const dockerfileChecks: readonly Check<DockerfileFacts>[] = [
       instructions(f, "EXPOSE").flatMap((i) =>
         i.args
           .split(/\s+/)
-          .filter((p) => SENSITIVE_PORTS.has(p.split("/")[0] ?? ""))
+          .filter((p) => SENSITIVE_PORTS[p.split("/")[0] ?? ""] !== undefined)
           .map((p) => at(f, i, `EXPOSE ${p}`)),
       ),
   },
