@@ -11,6 +11,7 @@ import { rockyReleaseAnalyzer } from "./os/rocky-release.js";
 import { systemReleaseAnalyzer } from "./os/system-release.js";
 import { apkInstalledAnalyzer } from "./pkg/apk-installed.js";
 import { dpkgCopyrightAnalyzer } from "./pkg/dpkg-copyright.js";
+import { dpkgFileListAnalyzer } from "./pkg/dpkg-file-list.js";
 import { dpkgDistrolessAnalyzer } from "./pkg/dpkg-distroless.js";
 import { dpkgStatusAnalyzer } from "./pkg/dpkg-status.js";
 import { embeddedSbomAnalyzer } from "./pkg/embedded-sbom.js";
@@ -36,6 +37,7 @@ export const analyzers: readonly Analyzer[] = [
   dpkgStatusAnalyzer,
   dpkgDistrolessAnalyzer,
   dpkgCopyrightAnalyzer,
+  dpkgFileListAnalyzer,
   apkInstalledAnalyzer,
   rpmAnalyzer,
   embeddedSbomAnalyzer,

@@ -42,9 +42,18 @@ export interface PackageLicenses {
   licenses: string[];
 }
 
+/** The files an OS package installed, for telling which language packages it owns. */
+export interface OwnedFiles {
+  type: PackageRecord["type"];
+  name: string;
+  /** Absolute paths inside the image, as the package database lists them. */
+  files: string[];
+}
+
 export interface AnalyzerOutput {
   packages?: PackageRecord[];
   packageLicenses?: PackageLicenses[];
+  ownedFiles?: OwnedFiles[];
   os?: OsFact;
   /** Warnings without layer/path: the caller fills those in. */
   warnings?: Omit<ScanWarning, "layer" | "path">[];

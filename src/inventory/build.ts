@@ -6,6 +6,7 @@ import type { FileFinding, LayerAnalysis } from "../layers/types.js";
 import type { ImageSource } from "../source/types.js";
 import { endOfLife } from "./eol.js";
 import { fileFacts } from "./files.js";
+import { attributeToOsPackages } from "./ownership.js";
 import { attachLicenses } from "./package-licenses.js";
 import { purlFor } from "./purl.js";
 import type {
@@ -46,6 +47,7 @@ export function buildInventory(
   );
 
   attachLicenses(packages, visible, view);
+  attributeToOsPackages(packages, visible);
 
   const warnings = [
     ...layers.flatMap((l) => l.warnings),

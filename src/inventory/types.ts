@@ -53,6 +53,11 @@ export interface Package extends PackageRecord {
   purl: string;
   /** Built by another vendor than the OS's (rpm `Vendor`); not matched against the OS's advisories. */
   thirdParty?: boolean;
+  /**
+   * The OS package that installed this language package's file: the
+   * distribution's advisories judge it, through that package.
+   */
+  ownedBy?: { type: PackageType; name: string; version: string; purl: string };
   /** How restrictive its licenses are (`unknown` when none was found); set by the license scan. */
   licenseClass?: LicenseClass;
 }

@@ -7,7 +7,7 @@ import { withExploitData } from "./exploit.js";
 import { evaluateAffected } from "./osv-range.js";
 import type { OsvAffected } from "./osv-types.js";
 import { entryApplies } from "./rpm-entries.js";
-import { matchTargets, type MatchTarget } from "./targets.js";
+import { matchTargets, type MatchTarget, type TargetOptions } from "./targets.js";
 import type { Finding, Severity } from "./types.js";
 
 /** An advisory that matched one package, with the fix its range names. */
@@ -24,14 +24,18 @@ const MAX_REFERENCES = 8;
  * package and vulnerability, with the advisories that are aliases of each
  * other (a CVE, its GHSA, a distro's record of it) merged into one.
  */
-export function matchInventory(inventory: Inventory, db: VulnDb): Finding[] {
+export function matchInventory(
+  inventory: Inventory,
+  db: VulnDb,
+  opts: TargetOptions = {},
+): Finding[] {
   const findings: Finding[] = [];
   let ecosystems: readonly string[] | undefined;
   const known = () => (ecosystems ??= db.ecosystems());
   for (const pkg of inventory.packages) {
     // A package looked up by binary and by source name may meet one advisory twice.
     const hits = new Map<string, Hit>();
-    for (const target of matchTargets(pkg, inventory.os, known)) {
+    for (const target of matchTargets(pkg, inventory.os, known, opts)) {
       for (const hit of hitsFor(pkg, target, db)) {
         if (!hits.has(hit.advisory.id)) hits.set(hit.advisory.id, hit);
       }

@@ -28,8 +28,11 @@ export function matchTargets(
   pkg: Package,
   os: OsInfo | undefined,
   known: KnownEcosystems = none,
+  opts: TargetOptions = {},
 ): MatchTarget[] {
   if (pkg.thirdParty) return [];
+  const language = LANGUAGE_ECOSYSTEMS[pkg.type];
+  if (language) return languageTargets(pkg, language, opts);
   const ecosystems = osEcosystems(os, known);
   if (ecosystems.length === 0) return [];
 
@@ -51,6 +54,44 @@ export function matchTargets(
     default:
       return [];
   }
+}
+
+export interface TargetOptions {
+  /**
+   * Also match language packages an OS package installed against upstream
+   * advisories (by default the distribution's advisories for the OS package
+   * judge them: it builds and patches them).
+   */
+  matchOsOwned?: boolean;
+}
+
+/** OSV ecosystems of the language package types. */
+const LANGUAGE_ECOSYSTEMS: Partial<Record<Package["type"], string>> = {
+  npm: "npm",
+  pypi: "PyPI",
+  maven: "Maven",
+  golang: "Go",
+  cargo: "crates.io",
+  gem: "RubyGems",
+  composer: "Packagist",
+  nuget: "NuGet",
+};
+
+/**
+ * One lookup by the package's own name, in its ecosystem's spelling (npm
+ * `@scope/name`, Maven `group:artifact`, Go module path, Composer
+ * `vendor/name`); the database normalises case where the ecosystem does.
+ */
+function languageTargets(pkg: Package, ecosystem: string, opts: TargetOptions): MatchTarget[] {
+  if (pkg.ownedBy && !opts.matchOsOwned) return [];
+  let version = pkg.version;
+  if (ecosystem === "Go") {
+    // A main module built from a checkout has no version to compare.
+    if (version === "(devel)" || version === "") return [];
+    // OSV writes Go versions without the `v`; the build info keeps it.
+    version = version.replace(/^v/, "");
+  }
+  return [{ ecosystems: [ecosystem], name: pkg.name, version, key: "binary" }];
 }
 
 /** Called only for the distributions that need it: listing a DB's ecosystems is a scan. */

@@ -54,6 +54,7 @@ function packageJson(p: Package) {
     path: p.path,
     layer: { index: p.layer.index, diffId: p.layer.diffId, digest: p.layer.digest },
     thirdParty: p.thirdParty,
+    ownedBy: p.ownedBy,
   };
 }
 

@@ -33,6 +33,8 @@ export interface ScanOptions extends InventoryOptions {
   config?: VigilConfig;
   /** Default: vuln, secret and misconfig. */
   scanners?: readonly ScannerName[];
+  /** Match language packages an OS package installed against upstream advisories too. */
+  matchOsOwned?: boolean;
 }
 
 /** One image scan: inventory from the layers, then each scanner's judgement of it. */
@@ -102,7 +104,7 @@ function judge(
     scanners: SCANNERS.filter((s) => wanted.has(s)),
   };
   if (db) {
-    result.findings = matchInventory(inventory, db);
+    result.findings = matchInventory(inventory, db, { matchOsOwned: opts.matchOsOwned });
     result.database = summarize(db);
     opts.log.info({ findings: result.findings.length }, "matched against the vulnerability DB");
   }

@@ -60,11 +60,18 @@ export const MIRROR_DIRS: Record<SourceKind, string> = {
 };
 
 /**
- * The OSV ecosystems a scan matches today: the distributions vigil detects
- * (README, Distributions). note: language ecosystems join when their
- * packages are matched (issue 4); until then `--ecosystems` adds them.
+ * The OSV ecosystems a scan matches: the distributions vigil detects
+ * (README, Distributions) and the language ecosystems it catalogues.
  */
 export const DEFAULT_ECOSYSTEMS = [
+  "crates.io",
+  "Go",
+  "Maven",
+  "npm",
+  "NuGet",
+  "Packagist",
+  "PyPI",
+  "RubyGems",
   "AlmaLinux",
   "Alpine",
   "Azure Linux",

@@ -4,7 +4,7 @@ import type { Analyzer, AnalyzerOutput } from "../types.js";
 /** Alpine (and Wolfi): apk's database, one `K:value` line per field. */
 export const apkInstalledAnalyzer: Analyzer = {
   id: "apk-installed",
-  version: 1,
+  version: 2,
   maxBytes: 64 << 20,
   claims: (path) => path === "lib/apk/db/installed",
   paths: ["lib/apk/db/installed"],
@@ -13,15 +13,22 @@ export const apkInstalledAnalyzer: Analyzer = {
 
 export function parseApkInstalled(text: string): AnalyzerOutput {
   const packages: PackageRecord[] = [];
+  const ownedFiles: NonNullable<AnalyzerOutput["ownedFiles"]> = [];
   const warnings: NonNullable<AnalyzerOutput["warnings"]> = [];
   let fields = new Map<string, string>();
+  let files: string[] = [];
+  let dir = "";
   let start = 1;
 
   const finish = () => {
     if (fields.size === 0) return;
     const pkg = toPackage(fields);
-    if (pkg) packages.push(pkg);
-    else warnings.push({ code: "MALFORMED_ENTRY", message: "entry without P: or V:", line: start });
+    if (pkg) {
+      packages.push(pkg);
+      ownedFiles.push({ type: "apk", name: pkg.name, files });
+    } else {
+      warnings.push({ code: "MALFORMED_ENTRY", message: "entry without P: or V:", line: start });
+    }
   };
 
   const lines = text.split("\n");
@@ -30,15 +37,19 @@ export function parseApkInstalled(text: string): AnalyzerOutput {
     if (line === "") {
       finish();
       fields = new Map();
+      files = [];
       start = i + 2;
       continue;
     }
-    // Only the first of repeated keys matters here (F:/R: repeat for files).
+    // F: names a directory, the R: lines after it its files.
     const key = line[0] as string;
-    if (line[1] === ":" && !fields.has(key)) fields.set(key, line.slice(2));
+    if (line[1] !== ":") continue;
+    if (key === "F") dir = line.slice(2);
+    else if (key === "R") files.push(`/${dir ? `${dir}/` : ""}${line.slice(2)}`);
+    else if (!fields.has(key)) fields.set(key, line.slice(2));
   }
   finish();
-  return { packages, warnings };
+  return { packages, ownedFiles, warnings };
 }
 
 function toPackage(fields: Map<string, string>): PackageRecord | undefined {

@@ -23,6 +23,7 @@ const FORMATS = ["table", "json", "cyclonedx-vdr"] as const;
 
 export interface ImageOptions extends FreshnessFlags, LayerCacheFlags {
   scanners?: ScannerName[];
+  matchOsOwned?: boolean;
   config?: string;
   platform?: string;
   format: (typeof FORMATS)[number];
@@ -81,6 +82,10 @@ export function addReportOptions(cmd: Command): Command {
     .option("-s, --severity <list>", "only these severities, comma-separated", parseSeverities)
     .option("--ignore-unfixed", "hide vulnerabilities that have no fixed version yet")
     .option(
+      "--match-os-owned",
+      "also match language packages an OS package installed against upstream advisories",
+    )
+    .option(
       "--exit-code <n>",
       "exit with this code when anything is reported (after filters)",
       parseExitCode,
@@ -136,6 +141,7 @@ async function runScan(reference: string, opts: ImageOptions, log: Logger): Prom
     const result = await scanImage(reference, {
       cache,
       scanners: opts.scanners,
+      matchOsOwned: opts.matchOsOwned,
       config: opts.config ? await loadConfig(opts.config) : undefined,
       onLayer: (e) => (cached += e.cached ? 1 : 0),
       platform: opts.platform,

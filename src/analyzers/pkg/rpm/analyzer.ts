@@ -13,7 +13,7 @@ const MAX_WARNINGS = 20;
 
 export const rpmAnalyzer: Analyzer = {
   id: "rpm",
-  version: 1,
+  version: 2,
   claims: (path) => CLAIMED.has(path),
   paths: [...CLAIMED],
   // Fedora and RHEL databases with thousands of packages stay well under this.
@@ -39,17 +39,21 @@ export function readRpmDb(content: Buffer): AnalyzerOutput {
   }
 
   const packages: PackageRecord[] = [];
+  const ownedFiles: NonNullable<AnalyzerOutput["ownedFiles"]> = [];
   for (const blob of headerBlobs(format, content, (m) => warn("RPMDB_CORRUPT", m))) {
-    const parsed = parseHeader(blob);
+    const parsed = parseHeader(blob, { files: true });
     if (!parsed.ok) warn("RPM_HEADER_CORRUPT", parsed.problem);
-    else if (parsed.header.name !== GPG_PUBKEY) packages.push(toRecord(parsed.header));
+    else if (parsed.header.name !== GPG_PUBKEY) {
+      packages.push(toRecord(parsed.header));
+      ownedFiles.push({ type: "rpm", name: parsed.header.name, files: parsed.header.files ?? [] });
+    }
   }
 
   if (dropped > 0) {
     warnings.push({ code: "RPMDB_CORRUPT", message: `${dropped} more problems not listed` });
   }
   packages.sort(byNameVersionArch);
-  return warnings.length > 0 ? { packages, warnings } : { packages };
+  return warnings.length > 0 ? { packages, ownedFiles, warnings } : { packages, ownedFiles };
 }
 
 // note: `rpm --import` stores each signing key as a package named gpg-pubkey
