@@ -128,7 +128,7 @@ const CASES: Case[] = [
   },
   {
     name: "an ecosystem without an ordering is reported, not guessed",
-    entry: entry("PyPI", "ECOSYSTEM", [{ introduced: "0" }]),
+    entry: entry("Pub", "ECOSYSTEM", [{ introduced: "0" }]),
     version: "1.0",
     want: { affected: false, unevaluatedRanges: 1 },
   },

@@ -11,12 +11,16 @@ const ECOSYSTEMS: [string, string | undefined][] = [
   ["Ubuntu:Pro:18.04:LTS", "dpkg"],
   ["Alpine", "apk"],
   ["Alpine:v3.18", "apk"],
-  ["npm", "semver"],
+  ["npm", "npm-semver"],
   ["crates.io", "semver"],
-  ["Go", "semver"],
+  ["Go", "go"],
   ["Hex", "semver"],
-  ["PyPI", undefined], // no PEP 440 ordering yet
-  ["Maven", undefined],
+  ["PyPI", "pep440"],
+  ["Maven", "maven"],
+  ["RubyGems", "rubygems"],
+  ["NuGet", "nuget"],
+  ["Packagist", "composer"],
+  ["Pub", undefined], // no Dart ordering yet
   ["debian", undefined], // ecosystem names are case-sensitive
   ["", undefined],
 ];
@@ -33,10 +37,18 @@ describe("schemeForRangeType", () => {
   it("uses SemVer for SEMVER ranges whatever the ecosystem", () => {
     assert.equal(schemeForRangeType("SEMVER", "PyPI")?.name, "semver");
     assert.equal(schemeForRangeType("SEMVER", "Debian:12")?.name, "semver");
+    assert.equal(schemeForRangeType("SEMVER", "Pub")?.name, "semver");
+  });
+
+  it("uses Go's SemVer, which reads toolchain versions, for Go's SEMVER ranges", () => {
+    const scheme = schemeForRangeType("SEMVER", "Go");
+    assert.equal(scheme?.name, "go");
+    assert.equal(scheme?.compare("go1.21rc2", "1.21.0-rc.2"), 0);
   });
 
   it("uses the ecosystem's ordering for ECOSYSTEM ranges", () => {
     assert.equal(schemeForRangeType("ECOSYSTEM", "Debian:12")?.name, "dpkg");
-    assert.equal(schemeForRangeType("ECOSYSTEM", "PyPI"), undefined);
+    assert.equal(schemeForRangeType("ECOSYSTEM", "PyPI")?.name, "pep440");
+    assert.equal(schemeForRangeType("ECOSYSTEM", "Pub"), undefined);
   });
 });

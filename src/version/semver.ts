@@ -36,6 +36,43 @@ export const semverScheme: VersionScheme = {
   isValid: isValidSemver,
 };
 
+// node-semver's loose grammar: any run of `v`, `=` and spaces in front,
+// leading zeros, and a pre-release without its hyphen (`1.2.3beta`).
+const NPM_DOTTED = "[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*";
+const NPM_LOOSE = new RegExp(
+  `^[v=\\s]*([0-9]+)\\.([0-9]+)\\.([0-9]+)(?:-?${NPM_DOTTED})?(?:\\+${NPM_DOTTED})?$`,
+);
+
+// node-semver refuses longer strings, and numbers a double cannot hold exactly.
+const NPM_MAX_LENGTH = 256;
+const NPM_MAX_NUMBER = String(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Whether node-semver (npm) accepts the version: strict SemVer 2.0.0 after
+ * trimming, or its loose grammar with `loose`, and in both cases no longer
+ * than 256 characters with each of the three numbers below 2^53.
+ */
+export function isValidNpmSemver(version: string, options: { loose?: boolean } = {}): boolean {
+  if (version.length > NPM_MAX_LENGTH) return false;
+
+  const text = version.trim();
+  const match = options.loose ? NPM_LOOSE.exec(text) : STRICT.exec(text);
+  return (
+    match !== null && match.slice(1, 4).every((n) => compareNumbers(n ?? "", NPM_MAX_NUMBER) <= 0)
+  );
+}
+
+/**
+ * npm's SemVer: the same order, with node-semver's own idea of a valid
+ * version. note: npm's range syntax (`^1.2`, `1.x || >=2`, the cases of
+ * npm-semver-range.tsv) is not read yet (issue 4).
+ */
+export const npmSemverScheme: VersionScheme = {
+  name: "npm-semver",
+  compare: compareSemver,
+  isValid: (version) => isValidNpmSemver(version),
+};
+
 /**
  * Reads any string as a version:
  * - surrounding whitespace and a leading run of `v`, `=` and spaces are
