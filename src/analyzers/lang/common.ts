@@ -62,7 +62,12 @@ export function readYamlObjects(content: Buffer): { value: JsonObject[] } | { er
   for (const doc of docs) {
     const error = doc.errors[0];
     if (error) return { error: error.message.split("\n")[0] ?? "YAML error" };
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      return { error: err instanceof Error ? err.message : String(err) };
+    }
     if (value === null || value === undefined) continue;
     if (!isObject(value)) return { error: "a document is not a mapping" };
     values.push(value);
