@@ -14,7 +14,7 @@ import type { Package } from "./types.js";
  *   is what the image holds, and a lockfile also lists development and
  *   other platforms' optional packages that were never installed.
  * A lockfile with nothing installed beside it is all there is to go by: its
- * records stay, marked `declared`.
+ * records stay, marked `declared`, development-only ones too (issue 4).
  */
 export function mergeDeclared(packages: readonly Package[]): Package[] {
   const declared = packages.filter((p) => p.declared);

@@ -4,7 +4,7 @@ import { composerPackages } from "./composer-installed.js";
 
 /**
  * composer.lock: `packages` and `packages-dev`. composer.json, not the lock,
- * says which the project requires itself, so no record says `direct`.
+ * says which the project requires itself, so no record says `direct` (issue 4).
  */
 export const composerLockAnalyzer: Analyzer = {
   id: "composer-lock",

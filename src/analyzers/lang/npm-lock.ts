@@ -133,7 +133,7 @@ function lockMetadata(key: string, installedAs: string, entry: JsonObject) {
 /**
  * v1: a tree of `dependencies`, nested where npm nests the install. v1 does
  * not say which packages the project itself names, so no record carries a
- * relationship.
+ * relationship (the project's package.json would tell; issue 4).
  */
 function fromDependencies(tree: JsonObject): AnalyzerOutput {
   const packages: PackageRecord[] = [];

@@ -5,7 +5,7 @@ import { objectOf, readJsonObject, record, str, unparsable } from "./common.js";
 /**
  * Pipfile.lock: `default` and `develop` maps of name to `{version: "==1.2.3"}`.
  * The Pipfile, not the lock, says which the project names, so no record says
- * `direct`. Entries without a pinned version (editable or VCS checkouts) are
+ * `direct` (issue 4). Entries without a pinned version (editable or VCS checkouts) are
  * the project's own or unversioned, and are passed over.
  */
 export const pipfileLockAnalyzer: Analyzer = {

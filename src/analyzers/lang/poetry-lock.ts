@@ -13,7 +13,7 @@ import {
 
 /**
  * poetry.lock: one `[[package]]` table per locked distribution. Which of them
- * the project names lives in pyproject.toml, so no record says `direct`;
+ * the project names lives in pyproject.toml, so no record says `direct` (issue 4);
  * Poetry before 1.5 marked development packages with `category = "dev"`.
  */
 export const poetryLockAnalyzer: Analyzer = {

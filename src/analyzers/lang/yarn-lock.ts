@@ -18,7 +18,7 @@ import {
  * yarn.lock, both forms: classic (v1, yarn's own indented format) and berry
  * (yarn 2 and later, YAML with a `__metadata` entry). Berry lists the
  * project's workspaces with the ranges they name, so its records say which
- * dependencies are direct; classic does not say.
+ * dependencies are direct; classic does not say (package.json would; issue 4).
  */
 export const yarnLockAnalyzer: Analyzer = {
   id: "yarn-lock",
