@@ -5,6 +5,21 @@ import { debianVersionAnalyzer } from "./os/debian-version.js";
 import { fedoraReleaseAnalyzer } from "./os/fedora-release.js";
 import { lsbReleaseAnalyzer } from "./os/lsb-release.js";
 import { oracleReleaseAnalyzer } from "./os/oracle-release.js";
+import { composerInstalledAnalyzer } from "./lang/composer-installed.js";
+import { composerLockAnalyzer } from "./lang/composer-lock.js";
+import { dotnetDepsAnalyzer } from "./lang/dotnet-deps.js";
+import { gemfileLockAnalyzer } from "./lang/gemfile-lock.js";
+import { gemspecAnalyzer } from "./lang/gemspec.js";
+import { nugetLockAnalyzer } from "./lang/nuget-lock.js";
+import { pipfileLockAnalyzer } from "./lang/pipfile-lock.js";
+import { poetryLockAnalyzer } from "./lang/poetry-lock.js";
+import { pythonPackageAnalyzer } from "./lang/python-package.js";
+import { requirementsTxtAnalyzer } from "./lang/requirements-txt.js";
+import { uvLockAnalyzer } from "./lang/uv-lock.js";
+import { npmLockAnalyzer } from "./lang/npm-lock.js";
+import { npmPackageAnalyzer } from "./lang/npm-package.js";
+import { pnpmLockAnalyzer } from "./lang/pnpm-lock.js";
+import { yarnLockAnalyzer } from "./lang/yarn-lock.js";
 import { osReleaseAnalyzer } from "./os/os-release.js";
 import { redhatReleaseAnalyzer } from "./os/redhat-release.js";
 import { rockyReleaseAnalyzer } from "./os/rocky-release.js";
@@ -41,4 +56,19 @@ export const analyzers: readonly Analyzer[] = [
   apkInstalledAnalyzer,
   rpmAnalyzer,
   embeddedSbomAnalyzer,
+  npmPackageAnalyzer,
+  npmLockAnalyzer,
+  yarnLockAnalyzer,
+  pnpmLockAnalyzer,
+  pythonPackageAnalyzer,
+  poetryLockAnalyzer,
+  pipfileLockAnalyzer,
+  uvLockAnalyzer,
+  requirementsTxtAnalyzer,
+  gemspecAnalyzer,
+  gemfileLockAnalyzer,
+  composerInstalledAnalyzer,
+  composerLockAnalyzer,
+  dotnetDepsAnalyzer,
+  nugetLockAnalyzer,
 ];

@@ -4,6 +4,7 @@ import { MergedView } from "../layers/merge.js";
 import { layerSecrets, totalStats } from "../secrets/collect.js";
 import type { FileFinding, LayerAnalysis } from "../layers/types.js";
 import type { ImageSource } from "../source/types.js";
+import { mergeDeclared } from "./declared.js";
 import { endOfLife } from "./eol.js";
 import { fileFacts } from "./files.js";
 import { attributeToOsPackages } from "./ownership.js";
@@ -40,11 +41,13 @@ export function buildInventory(
   const visible = view.visible(all);
 
   const os = chooseOs(visible);
-  const packages = visible.flatMap((f) =>
+  const found = visible.flatMap((f) =>
     (f.output.packages ?? []).map((record) =>
       toPackage(record, f, introducedIn(record, f, all), image.layers, os),
     ),
   );
+  // A lockfile beside an installed tree only says how the project depends on it.
+  const packages = mergeDeclared(found);
 
   attachLicenses(packages, visible, view);
   attributeToOsPackages(packages, visible);

@@ -18,8 +18,22 @@ export function purlFor(pkg: PackageRecord, os: OsInfo | undefined): string {
     }
   }
 
-  const namespace = osNamespace(pkg, os);
-  return new PackageURL(pkg.type, namespace, pkg.name, version, qualifiers).toString();
+  const [namespace, name] = splitName(pkg, os);
+  return new PackageURL(pkg.type, namespace, name, version, qualifiers).toString();
+}
+
+/**
+ * Names that carry their namespace (`@scope/name` for npm, `vendor/name` for
+ * composer) are split as the purl spec wants; packageurl-js then encodes the
+ * `@` and lowercases what the spec says is case-insensitive (PyPI, composer).
+ */
+function splitName(pkg: PackageRecord, os: OsInfo | undefined): [string | undefined, string] {
+  const slash = pkg.name.lastIndexOf("/");
+  const scoped = pkg.type === "npm" && pkg.name.startsWith("@");
+  if (slash > 0 && (scoped || pkg.type === "composer")) {
+    return [pkg.name.slice(0, slash), pkg.name.slice(slash + 1)];
+  }
+  return [osNamespace(pkg, os), pkg.name];
 }
 
 // The purl spec's examples name the vendor: pkg:rpm/redhat/…, pkg:rpm/opensuse/….

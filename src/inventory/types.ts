@@ -40,6 +40,18 @@ export interface PackageRecord {
   sourceVersion?: string;
   licenses?: string[];
   maintainer?: string;
+  /**
+   * How the project depends on it, where a lockfile or manifest says so: `direct` when the
+   * project names it itself, `indirect` when only other packages need it. Absent when the
+   * file it came from does not tell (an installed package.json, a yarn v1 lock, …).
+   */
+  dependency?: "direct" | "indirect";
+  /**
+   * Only declared by a lockfile or pinned requirement, not read from an installed copy. The
+   * inventory folds it into the installed record of the same project when there is one
+   * (`mergeDeclared`).
+   */
+  declared?: boolean;
   /** Extra per-format facts a matcher or report may need (rpm epoch, vendor, …). */
   metadata?: Record<string, string>;
 }

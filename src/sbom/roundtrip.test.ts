@@ -34,6 +34,7 @@ const packageKey = (p: Package) =>
     p.arch,
     p.sourceName,
     p.sourceVersion,
+    p.dependency,
     p.purl,
     p.path,
     p.layer.index,

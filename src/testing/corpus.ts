@@ -10,7 +10,13 @@ export interface ExpectedImage {
     os: Record<string, string>;
     dpkg: { name: string; version: string; arch: string }[];
     apk: { name: string; version: string; arch: string }[];
+    /** npm packages under node_modules, and Debian's under /usr/share/nodejs. */
+    npm: { name: string; version: string; path: string }[];
+    npmOther: { name: string; version: string; path: string }[];
+    /** Python distributions; `path` is the .dist-info or .egg-info directory. */
+    python: { name: string; version: string; kind: string; path: string }[];
   };
+  history: { created_by?: string; empty_layer?: boolean }[];
 }
 
 export function expectedImages(): ExpectedImage[] {

@@ -1,5 +1,6 @@
 import { PackageURL } from "packageurl-js";
 import type { LayerRef, PackageRecord, PackageType } from "../../inventory/types.js";
+import { pep503Name } from "../../inventory/names.js";
 import { P } from "../properties.js";
 import type { SbomEntry } from "./types.js";
 
@@ -51,11 +52,13 @@ export function toSbomPackage(e: SbomEntry): Converted {
   }
 
   const type = TYPES.has(purl.type as PackageType) ? (purl.type as PackageType) : "generic";
-  const record: PackageRecord = { type, name: nameOf(purl), version };
+  const record: PackageRecord = { type, name: nameOf(purl, e.name), version };
   if (q.arch) record.arch = q.arch;
   Object.assign(record, sourceOf(e, purl));
   if (e.licenses.length > 0) record.licenses = e.licenses;
   if (e.supplier) record.maintainer = e.supplier;
+  const dependency = e.facts.get(P.dependency);
+  if (dependency === "direct" || dependency === "indirect") record.dependency = dependency;
 
   const metadata = Object.fromEntries(e.facts.withPrefix(P.metadata));
   if (Object.keys(metadata).length > 0) record.metadata = metadata;
@@ -63,7 +66,11 @@ export function toSbomPackage(e: SbomEntry): Converted {
 }
 
 /** How vigil names a package of each type: the purl's name, with its namespace where it is part of it. */
-function nameOf(purl: PackageURL): string {
+function nameOf(purl: PackageURL, written: string | undefined): string {
+  // A PyPI purl holds the normalised name; the component keeps it as written (PyYAML).
+  if (purl.type === "pypi" && written && pep503Name(written) === pep503Name(purl.name)) {
+    return written;
+  }
   const ns = purl.namespace;
   if (!ns || ["deb", "apk", "rpm", "pypi", "cargo", "gem", "nuget"].includes(purl.type)) {
     return purl.name;
