@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { matchInventory } from "../match/matcher.js";
+import type { Finding } from "../match/types.js";
 import { inventoryOf, sharedDb, testImages } from "../testing/sbom.js";
 import { repoRoot } from "../testing/shared.js";
 import { importFeeds, VulnDb } from "../vulndb/index.js";
@@ -55,14 +56,28 @@ describe("cdxgen's SBOM of debian-app against vigil's inventory", () => {
     assert.equal(vigil.filter((p) => p.sourceName !== p.name).length, 110);
   });
 
-  it("gives the same (empty) findings on the shared data", async () => {
-    // The shared data has no Debian 12 advisories, and npm and Maven packages
-    // are not matched until language packages are (issue 4).
+  it("finds vigil's npm advisories in cdxgen's SBOM, and two of a removed package", async () => {
+    // The shared data has no Debian 12 advisories, so only language packages match.
     const db = VulnDb.open(await sharedDb());
-    const vigil = matchInventory(await inventoryOf(debianApp), db);
-    const theirs = matchInventory(cdxgen, db);
+    const key = (f: Finding) => `${f.package.type}/${f.package.name}@${f.package.version} ${f.id}`;
+    const vigil = matchInventory(await inventoryOf(debianApp), db).map(key);
+    const theirs = matchInventory(cdxgen, db).map(key);
     db.close();
-    assert.deepEqual([vigil.length, theirs.length], [0, 0]);
+    const npm = (keys: string[]) => [...new Set(keys.filter((k) => k.startsWith("npm/")))].sort();
+    assert.ok(npm(vigil).length >= 20);
+    // cdxgen lists minimist, which layer 4 removed (whiteout): its two CVEs are its only extra.
+    const extra = npm(theirs).filter((k) => !npm(vigil).includes(k));
+    assert.deepEqual(extra, [
+      "npm/minimist@1.2.0 CVE-2020-7598",
+      "npm/minimist@1.2.0 CVE-2021-44906",
+    ]);
+    assert.deepEqual(
+      npm(vigil).filter((k) => !npm(theirs).includes(k)),
+      [],
+    );
+    // vigil leaves python3-requests & co. to Debian (their files are the debs'); cdxgen's
+    // SBOM names no owner, so their upstream advisories match there.
+    assert.ok(!vigil.some((k) => k.startsWith("pypi/")));
   });
 
   it("attributes a source-keyed advisory to the source entry, not the binaries", async () => {

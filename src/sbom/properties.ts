@@ -11,6 +11,7 @@ export const P = {
   sourceVersion: "vigil:package:source-version",
   path: "vigil:package:path",
   dependency: "vigil:package:dependency",
+  ownedBy: "vigil:package:owned-by",
   metadata: "vigil:package:metadata:",
   layerIndex: "vigil:layer:index",
   layerDiffId: "vigil:layer:diff-id",
@@ -41,6 +42,7 @@ export function packageFacts(p: Package): Fact[] {
   if (p.sourceVersion !== undefined) facts.push([P.sourceVersion, p.sourceVersion]);
   if (p.path !== "") facts.push([P.path, p.path]);
   if (p.dependency) facts.push([P.dependency, p.dependency]);
+  if (p.ownedBy) facts.push([P.ownedBy, p.ownedBy.purl]);
   if (p.layer.index >= 0) facts.push([P.layerIndex, String(p.layer.index)]);
   if (p.layer.diffId !== "") facts.push([P.layerDiffId, p.layer.diffId]);
   if (p.layer.digest) facts.push([P.layerDigest, p.layer.digest]);

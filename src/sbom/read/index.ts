@@ -120,6 +120,7 @@ export function toInventory(doc: SbomDocument, reference: string): Inventory {
   const warnings = new WarningList();
 
   const packages: Package[] = [];
+  const owners = new Map<Package, string>();
   for (const entry of doc.entries) {
     if (entry.kind !== "package") continue;
     const result = toSbomPackage(entry);
@@ -127,9 +128,12 @@ export function toInventory(doc: SbomDocument, reference: string): Inventory {
       warnings.add("SBOM_COMPONENT_SKIPPED", `${entry.label}: ${result.skip}; skipped`);
       continue;
     }
-    const { record, purl, path, layer } = result.ok;
-    packages.push({ ...record, purl, path: path ?? "", layer: resolveLayer(layer, image.layers) });
+    const { record, purl, path, layer, ownedBy } = result.ok;
+    const pkg = { ...record, purl, path: path ?? "", layer: resolveLayer(layer, image.layers) };
+    packages.push(pkg);
+    if (ownedBy) owners.set(pkg, ownedBy);
   }
+  restoreOwners(owners, packages);
 
   const hasOsPackages = packages.some((p) => ["deb", "apk", "rpm"].includes(p.type));
   if (hasOsPackages && !os) {
@@ -139,6 +143,15 @@ export function toInventory(doc: SbomDocument, reference: string): Inventory {
     );
   }
   return { image, os, packages: sortPackages(packages), warnings: warnings.list() };
+}
+
+/** A language package names its OS package by purl; one the SBOM does not list stays unowned. */
+function restoreOwners(owners: Map<Package, string>, packages: Package[]): void {
+  const byPurl = new Map(packages.map((p) => [p.purl, p]));
+  for (const [pkg, purl] of owners) {
+    const os = byPurl.get(purl);
+    if (os) pkg.ownedBy = { type: os.type, name: os.name, version: os.version, purl: os.purl };
+  }
 }
 
 /** The image from the root component: vigil's facts when it wrote them, else what is there. */

@@ -24,6 +24,8 @@ export interface SbomPackage {
   purl: string;
   path?: string;
   layer?: { index?: number; diffId?: string; digest?: string };
+  /** The purl of the OS package that installed it (vigil's own SBOMs say). */
+  ownedBy?: string;
 }
 
 export type Converted = { ok: SbomPackage } | { skip: string };
@@ -62,7 +64,8 @@ export function toSbomPackage(e: SbomEntry): Converted {
 
   const metadata = Object.fromEntries(e.facts.withPrefix(P.metadata));
   if (Object.keys(metadata).length > 0) record.metadata = metadata;
-  return { ok: { record, purl: e.purl, path: pathOf(e), layer: layerOf(e) } };
+  const ownedBy = e.facts.get(P.ownedBy);
+  return { ok: { record, purl: e.purl, path: pathOf(e), layer: layerOf(e), ownedBy } };
 }
 
 /** How vigil names a package of each type: the purl's name, with its namespace where it is part of it. */
