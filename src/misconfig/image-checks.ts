@@ -1,4 +1,4 @@
-import type { Inventory } from "../inventory/types.js";
+import type { Inventory, ModeFact } from "../inventory/types.js";
 import { isSecretEnvName } from "../secrets/collect.js";
 import { looksLikePlaceholder } from "../secrets/rules.js";
 import type { ImageConfig } from "../source/types.js";
@@ -119,24 +119,14 @@ export const imageChecks: readonly Check<ImageFacts>[] = [
     severity: "LOW",
     cis: "4.8",
     fix: "remove the setuid and setgid bits (chmod u-s,g-s) from files the application does not need",
-    run: ({ inventory }) =>
-      (inventory.files?.setuid ?? []).map((f) => ({
-        path: f.path,
-        layer: f.layer,
-        detail: `mode ${f.mode}`,
-      })),
+    run: ({ inventory }) => modeEvidence(inventory.files?.setuid),
   },
   {
     id: "world-writable",
     title: "World-writable files or directories outside temporary directories",
     severity: "MEDIUM",
     fix: "remove write permission for others (chmod o-w), or use a sticky temporary directory",
-    run: ({ inventory }) =>
-      (inventory.files?.worldWritable ?? []).map((f) => ({
-        path: f.path,
-        layer: f.layer,
-        detail: `mode ${f.mode}`,
-      })),
+    run: ({ inventory }) => modeEvidence(inventory.files?.worldWritable),
   },
   {
     id: "package-cache",
@@ -181,6 +171,10 @@ export const imageChecks: readonly Check<ImageFacts>[] = [
     },
   },
 ];
+
+function modeEvidence(files: readonly ModeFact[] = []): Evidence[] {
+  return files.map((f) => ({ path: f.path, layer: f.layer, detail: `mode ${f.mode}` }));
+}
 
 /** The history's commands, each with where it sits; ENV, LABEL and RUN lines alike. */
 function history(config: ImageConfig): { path: string; text: string }[] {
