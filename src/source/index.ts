@@ -1,6 +1,11 @@
 import { open, stat } from "node:fs/promises";
 import { VigilError } from "../errors.js";
-import { parseImageName, parseRegistryRef, type RegistryRef } from "../registry/reference.js";
+import {
+  DOCKER_HUB,
+  parseImageName,
+  parseRegistryRef,
+  type RegistryRef,
+} from "../registry/reference.js";
 import { DirectoryStore, TarStore } from "./blob-store.js";
 import { resolveDockerArchive } from "./docker-archive.js";
 import { resolveLayout } from "./oci-layout.js";
@@ -18,7 +23,7 @@ const REGISTRY_PREFIX = /^(docker:\/\/|registry:)/;
 interface RegistryTarget {
   kind: "registry";
   ref: RegistryRef;
-  /** Written as a bare name: it might have been meant as a path. */
+  /** Written as a bare name on no named registry: it might have been meant as a path. */
   implicit: boolean;
 }
 
@@ -84,7 +89,11 @@ async function locate(text: string): Promise<ImageReference | RegistryTarget> {
 
   // Docker's rule for what is left: `alpine` is docker.io/library/alpine.
   const remote = scheme ? undefined : parseImageName(text);
-  if (remote) return { kind: "registry", ref: remote, implicit: true };
+  if (remote) {
+    // `out/app.oci` may be a mistyped path as much as an image on Docker Hub.
+    const implicit = remote.registry === DOCKER_HUB && !text.startsWith(`${DOCKER_HUB}/`);
+    return { kind: "registry", ref: remote, implicit };
+  }
   throw new VigilError("NOT_FOUND", `${ref.path}: no such file or directory`, {
     hint: "give an OCI layout directory, a docker-archive, an oci-archive tar or REGISTRY/REPO:TAG",
   });

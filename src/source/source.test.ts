@@ -192,17 +192,16 @@ describe("references that are easy to get wrong", () => {
     assert.equal((await openImage(`oci:${odd}`)).layers.length, 1);
   });
 
-  it("reads a name that is no path as a registry image, and says the path was tried", async () => {
+  it("reads a name that is no path as a registry image", async () => {
     // Port 1 on loopback: nothing listens, so the registry cannot be reached.
     const err = await failure(openImage("127.0.0.1:1/team/app:1.0", { registry: { retries: 0 } }));
     assert.equal(err.code, "NETWORK");
     assert.match(err.message, /cannot reach registry 127\.0\.0\.1:1/);
-    assert.match(err.hint ?? "", /no file or directory 127\.0\.0\.1:1\/team\/app:1\.0 exists/);
 
     const marked = await failure(
       openImage("docker://127.0.0.1:1/team/app", { registry: { retries: 0 } }),
     );
-    assert.doesNotMatch(marked.hint ?? "", /no file or directory/);
+    assert.equal(marked.code, "NETWORK");
   });
 
   it("matches docker-archive tags exactly, and a bare tag only when it is unique", async () => {
