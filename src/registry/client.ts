@@ -160,6 +160,7 @@ export class RegistryClient {
       throw wrongSize(what, desc.size, `the registry sends ${length}`);
     }
 
+    // note: a body cut off midway is not resumed with a Range request (issue 9).
     let received = 0;
     for await (const chunk of guardedBody(res, this.timeoutMs, what)) {
       received += chunk.length;

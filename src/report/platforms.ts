@@ -42,8 +42,9 @@ export function renderPlatformsTable(reports: PlatformReport[], opts: TableOptio
     const packages = result.inventory.packages.length;
     return `  ${platformOf(result)}: ${packages} packages, ${findings.length} vulnerabilities`;
   });
+  const platforms = `${summary.platforms} platform${summary.platforms === 1 ? "" : "s"}`;
   const total =
-    `${summary.platforms} platforms: ${summary.vulnerabilities} vulnerabilities ` +
+    `${platforms}: ${summary.vulnerabilities} vulnerabilities ` +
     `(${summary.distinctVulnerabilities} distinct), ${summary.fixable} fixable`;
   return `${sections.join("\n")}\n${printable(total)}\n${lines.join("\n")}\n`;
 }
