@@ -318,7 +318,7 @@ export class RegistryClient {
     scope: string,
     creds: Credentials | undefined,
   ): Promise<string> {
-    const url = tokenUrl(challenge, scope, this.registry);
+    const url = tokenUrl(challenge, scope, this.registry, this.opts.insecure);
     const res = await this.transport.send({
       method: "GET",
       url,
@@ -370,16 +370,17 @@ interface ApiCall {
   push?: boolean;
 }
 
-function tokenUrl(challenge: Challenge, scope: string, registry: string): URL {
+function tokenUrl(challenge: Challenge, scope: string, registry: string, insecure?: boolean) {
   let url: URL;
   try {
     url = new URL(challenge.params.realm as string);
   } catch {
     throw new VigilError("AUTH", `registry ${registry} names a token service that is no URL`);
   }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.host))) {
+  const plainOk = url.protocol === "http:" && (insecure || isLoopback(url.host));
+  if (url.protocol !== "https:" && !plainOk) {
     throw new VigilError("AUTH", `registry ${registry} sends credentials to ${url.origin}`, {
-      hint: "vigil sends credentials over HTTPS only (or HTTP on this machine)",
+      hint: "vigil sends credentials over HTTPS only (HTTP on this machine, or with --insecure)",
     });
   }
   if (challenge.params.service) url.searchParams.set("service", challenge.params.service);

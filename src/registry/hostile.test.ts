@@ -277,7 +277,7 @@ describe("a registry that lies", () => {
     });
     const r = await scan("huge/app");
     failsInOneLine(r, /manifest .* is over 4194304 bytes/);
-    assert.ok(r.ms < 10_000, `${r.ms} ms`);
+    assert.ok(r.ms < 30_000, `${r.ms} ms`);
   });
 
   test("a Docker schema 1 manifest", async () => {
@@ -320,7 +320,9 @@ describe("a registry that stalls or fails", () => {
     });
     const r = await scan("slowloris/app", ["--registry-timeout", "1"]);
     failsInOneLine(r, /the registry stalled \(\d+ bytes in 1 s\)/);
-    assert.ok(r.ms < 8_000, `${r.ms} ms`);
+    // Trickled to the end, the layer would take minutes; a loaded machine may add seconds.
+    assert.ok(image.layer.length / 20 > 60, "the trickle would outlast the bound");
+    assert.ok(r.ms < 30_000, `${r.ms} ms`);
     assert.deepEqual(r.cached, []);
   });
 
@@ -328,7 +330,7 @@ describe("a registry that stalls or fails", () => {
     registry.on("silent/app", () => undefined);
     const r = await scan("silent/app", ["--registry-timeout", "1", "--registry-retries", "1"]);
     failsInOneLine(r, /no response in 1 s/);
-    assert.ok(r.ms < 10_000, `${r.ms} ms`);
+    assert.ok(r.ms < 30_000, `${r.ms} ms`);
   });
 
   test("503s are retried with backoff; when they go on, one line says so", async () => {

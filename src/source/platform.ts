@@ -55,17 +55,22 @@ export function pickPlatforms<T extends PlatformCandidate>(
   wanted: string | undefined,
   reference: string,
 ): T[] {
-  if (wanted === ALL_PLATFORMS && candidates.length > 0) return candidates;
+  const every = wanted === ALL_PLATFORMS;
+  if (every && candidates.length > 0) return candidates;
 
-  const platform = parsePlatform(wanted ?? DEFAULT_PLATFORM);
-  const matching = candidates.filter((m) => platformMatches(platform, m.platform));
+  const platform = every ? undefined : parsePlatform(wanted ?? DEFAULT_PLATFORM);
+  const matching = candidates.filter((m) => platform && platformMatches(platform, m.platform));
   if (matching.length === 1) return matching;
 
   const listing =
     candidates
       .map((m) => [m.label, formatPlatform(m.platform), m.digest].filter(Boolean).join(" "))
       .join("; ") || "none";
-  const why = matching.length === 0 ? `none for ${formatPlatform(platform)}` : "several match";
+  const why = !platform
+    ? "no images"
+    : matching.length === 0
+      ? `none for ${formatPlatform(platform)}`
+      : "several match";
   throw new VigilError("AMBIGUOUS_IMAGE", `${reference}: ${why}; images here: ${listing}`, {
     hint: "choose one with :TAG, @DIGEST or --platform",
   });

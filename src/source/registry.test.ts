@@ -393,6 +393,16 @@ describe("a plain registry on loopback", () => {
     assert.match(table.stdout, /2 platforms: \d+ vulnerabilities \(\d+ distinct\)/);
   });
 
+  test("a VDR and an SBOM describe one image: --platform all is refused in one line", async () => {
+    const ref = `${plain.host}/multi/app:1`;
+    const vdr = await vigil(["image", ref, ...offline, "--platform", "all", "-f", "cyclonedx-vdr"]);
+    assert.equal(vdr.code, 2);
+    assert.match(oneLine(vdr.stderr), /cyclonedx-vdr describes one image/);
+    const sbom = await vigil(["sbom", ref, "--platform", "all"]);
+    assert.equal(sbom.code, 2);
+    assert.match(oneLine(sbom.stderr), /--platform all gives one image per platform/);
+  });
+
   test("behind bearer tokens, blob storage on another host and a flaky front", async (t) => {
     const proxy = await BearerProxy.start(plain.host, user);
     t.after(() => proxy.stop());
