@@ -12,6 +12,7 @@ import { pipeline } from "node:stream/promises";
 import type { Logger } from "pino";
 
 import { VigilError } from "../errors.js";
+import { backoffDelay, sleep } from "../util/retry.js";
 import {
   basicHeader,
   findCredentials,
@@ -147,27 +148,54 @@ export class RegistryClient {
     return Readable.from(this.blobChunks(repo, desc), { objectMode: false });
   }
 
+  /**
+   * A connection dropped midway is picked up where it stopped, with a Range
+   * request, as often as the retries allow: the bytes already passed on
+   * cannot be taken back, so a registry that cannot resume ends the read.
+   */
   private async *blobChunks(repo: string, desc: Descriptor): AsyncGenerator<Buffer> {
     const what = `blob ${desc.digest} of ${this.registry}/${repo}`;
+    let received = 0;
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.openRange(repo, desc, received, what);
+      try {
+        for await (const chunk of guardedBody(res, this.timeoutMs, what)) {
+          received += chunk.length;
+          if (received > desc.size) throw wrongSize(what, desc.size, "the registry sent more");
+          yield chunk;
+        }
+        break;
+      } catch (err) {
+        if (!isDropped(err) || attempt > this.transport.retries) throw dropped(what, err);
+        const delay = backoffDelay(attempt, 500, 30_000);
+        this.opts.log.warn({ blob: desc.digest, received, delayMs: Math.round(delay) }, "resuming");
+        await sleep(delay);
+      }
+    }
+    if (received !== desc.size) throw wrongSize(what, desc.size, `the registry sent ${received}`);
+  }
+
+  /** The blob from `offset` on: the whole of it (200), or the rest (206). */
+  private async openRange(repo: string, desc: Descriptor, offset: number, what: string) {
     const res = await this.request(repo, {
       method: "GET",
       path: `/v2/${repo}/blobs/${desc.digest}`,
+      headers: offset > 0 ? { range: `bytes=${offset}-` } : undefined,
     });
-    if (res.status !== 200) return this.fail(res, `cannot get ${what}`);
-    const length = header(res, "content-length");
-    if (length !== undefined && Number(length) !== desc.size) {
+    if (offset > 0 && res.status !== 206) {
       res.body.resume();
-      throw wrongSize(what, desc.size, `the registry sends ${length}`);
+      throw new VigilError("NETWORK", `${what}: cut off after ${offset} bytes`, {
+        hint: `the registry cannot resume a download (HTTP ${res.status} to a Range request)`,
+      });
     }
+    if (offset === 0 && res.status !== 200) return this.fail(res, `cannot get ${what}`);
 
-    // note: a body cut off midway is not resumed with a Range request (issue 9).
-    let received = 0;
-    for await (const chunk of guardedBody(res, this.timeoutMs, what)) {
-      received += chunk.length;
-      if (received > desc.size) throw wrongSize(what, desc.size, "the registry sent more");
-      yield chunk;
+    const length = header(res, "content-length");
+    if (length !== undefined && Number(length) !== desc.size - offset) {
+      res.body.resume();
+      throw wrongSize(what, desc.size, `the registry sends ${Number(length) + offset}`);
     }
-    if (received !== desc.size) throw wrongSize(what, desc.size, `the registry sent ${received}`);
+    return res;
   }
 
   /** Streams a blob to `dest`, verifying its digest and size before it lands there. */
@@ -434,6 +462,21 @@ async function readCapped(
 function tooLarge(what: string, limit: number): VigilError {
   return new VigilError("LIMIT_EXCEEDED", `${what} is over ${limit} bytes`, {
     hint: "registries keep manifests under 4 MiB; this one is broken or hostile",
+  });
+}
+
+/** The connection went away under the body; a stall or a lie is not that. */
+function isDropped(err: unknown): boolean {
+  if (err instanceof VigilError) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === "ECONNRESET" || code === "EPIPE" || code === "ETIMEDOUT";
+}
+
+function dropped(what: string, err: unknown): unknown {
+  if (!(err instanceof Error) || err instanceof VigilError) return err;
+  return new VigilError("NETWORK", `${what}: the connection dropped (${err.message})`, {
+    cause: err,
+    hint: "try again; --registry-retries sets how often a download is resumed",
   });
 }
 

@@ -356,6 +356,41 @@ describe("a registry that stalls or fails", () => {
     );
   });
 
+  test("a layer cut off midway is resumed where it stopped, if the registry can", async () => {
+    const ranges: (string | undefined)[] = [];
+    const cutting = (resumes: boolean): Handler => {
+      return (req, res, img) => {
+        if (!isLayer(req, img)) return serveHonestly(req, res, img);
+        ranges.push(req.headers.range);
+        const from = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? "")?.[1] ?? 0);
+        if (from === 0) {
+          // Half the layer, then the connection drops.
+          res.writeHead(200, { "content-length": img.layer.length });
+          res.write(img.layer.subarray(0, 1500), () => res.destroy());
+          return;
+        }
+        if (!resumes) return void res.end(img.layer);
+        res.writeHead(206, {
+          "content-length": img.layer.length - from,
+          "content-range": `bytes ${from}-${img.layer.length - 1}/${img.layer.length}`,
+        });
+        res.end(img.layer.subarray(from));
+      };
+    };
+
+    registry.on("cut/app", cutting(true));
+    const resumed = await scan("cut/app", ["-f", "json"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /CVE-2019-14697/);
+    assert.deepEqual(ranges, [undefined, "bytes=1500-"]);
+    assert.equal(resumed.cached.length, 1);
+
+    registry.on("cutnoresume/app", cutting(false));
+    const refused = await scan("cutnoresume/app");
+    failsInOneLine(refused, /cut off after 1500 bytes .*cannot resume a download \(HTTP 200/);
+    assert.deepEqual(refused.cached, []);
+  });
+
   test("a redirect that leads back to itself", async () => {
     registry.on("circle/app", (req, res, img) => {
       if (!isLayer(req, img)) return serveHonestly(req, res, img);

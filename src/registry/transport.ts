@@ -64,11 +64,13 @@ class TransientError extends Error {
 
 export class Transport {
   readonly timeoutMs: number;
+  readonly retries: number;
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   private readonly httpsAgent: https.Agent;
 
   constructor(private readonly opts: TransportOptions) {
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.retries = opts.retries ?? DEFAULT_RETRIES;
     this.httpsAgent = new https.Agent({
       keepAlive: true,
       maxSockets: 8,
@@ -79,7 +81,7 @@ export class Transport {
 
   /** Sends with retries; a response that stays 429 or 5xx is returned for the caller to report. */
   async send(req: OutgoingRequest): Promise<RegistryResponse> {
-    const retries = this.opts.retries ?? DEFAULT_RETRIES;
+    const retries = this.retries;
     for (let attempt = 1; ; attempt++) {
       let res: RegistryResponse;
       try {
