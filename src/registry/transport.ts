@@ -3,6 +3,7 @@
 // --insecure), redirects followed by hand so credentials never go to another
 // host, retries with backoff on 429, 5xx and dropped connections, and time
 // limits that also catch a server that sends a byte now and then.
+// note: proxy settings (HTTPS_PROXY, NO_PROXY) are not read yet (issue 9).
 import http, { type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import https from "node:https";
 import { rootCertificates } from "node:tls";
@@ -128,8 +129,10 @@ export class Transport {
 
       res.body.resume();
       const next = new URL(location, url);
+      if (next.protocol !== "https:" && next.protocol !== "http:") {
+        throw new VigilError("NETWORK", `${safeUrl(url)}: redirected to a ${next.protocol} URL`);
+      }
       if (next.origin !== req.url.origin) headers = withoutAuthorization(headers);
-      if (next.protocol !== "https:" && next.protocol !== "http:") break;
       url = next;
     }
     throw new VigilError("NETWORK", `${safeUrl(req.url)}: more than ${MAX_REDIRECTS} redirects`);

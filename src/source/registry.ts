@@ -217,6 +217,14 @@ async function loadImage(
     );
   }
 
+  // note: foreign layers live at URLs outside the registry; not fetched (issue 9).
+  const foreign = blobs.find((l) => l.mediaType?.includes(".foreign."));
+  if (foreign) {
+    throw new VigilError("UNSUPPORTED", `${where}: layer ${foreign.digest} is a foreign layer`, {
+      hint: "its content is not in the registry (Windows base images); vigil reads Linux images",
+    });
+  }
+
   const layers: LayerBlob[] = blobs.map((layer, index) => ({
     index,
     digest: layer.digest,
