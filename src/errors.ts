@@ -16,6 +16,7 @@ export type ErrorCode =
   | "DB_CORRUPT"
   | "DB_LOCKED"
   | "NETWORK"
+  | "AUTH"
   | "BAD_FEED"
   | "BAD_SBOM"
   | "BAD_OPTION"

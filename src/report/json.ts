@@ -12,8 +12,13 @@ import { countBySeverity, type ScanResult } from "./model.js";
 export const JSON_SCHEMA = "vigil.report/v1";
 
 export function renderJson(result: ScanResult, findings: readonly Finding[]): string {
+  return `${JSON.stringify(jsonReport(result, findings), null, 2)}\n`;
+}
+
+/** The report as an object, for documents that hold several (one per platform). */
+export function jsonReport(result: ScanResult, findings: readonly Finding[]) {
   const { inventory } = result;
-  const report = {
+  return {
     schema: JSON_SCHEMA,
     vigilVersion: VIGIL_VERSION,
     artifact: inventory.image,
@@ -37,7 +42,6 @@ export function renderJson(result: ScanResult, findings: readonly Finding[]): st
     licenses: result.licenses,
     warnings: inventory.warnings,
   };
-  return `${JSON.stringify(report, null, 2)}\n`;
 }
 
 function packageJson(p: Package) {

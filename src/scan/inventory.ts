@@ -6,8 +6,9 @@ import { buildInventory } from "../inventory/build.js";
 import type { Inventory } from "../inventory/types.js";
 import type { ContentScanner, LayerAnalysis } from "../layers/types.js";
 import { walkLayer } from "../layers/walk.js";
+import { decodeAnalysis, encodeAnalysis, moveToIndex } from "../cache/serialize.js";
 import { openImage } from "../source/index.js";
-import type { ImageSource, LayerBlob } from "../source/types.js";
+import type { ImageSource, LayerBlob, SourceOptions } from "../source/types.js";
 
 export interface InventoryOptions {
   platform?: string;
@@ -21,16 +22,25 @@ export interface InventoryOptions {
   cache?: LayerCache;
   /** Called once per layer: whether it came from the cache or was read. */
   onLayer?: (event: { layer: number; diffId: string; cached: boolean }) => void;
+  /** Layers read in this run, by diffID: images of one index read a shared layer once. */
+  shared?: SharedLayers;
 }
+
+export type SharedLayers = Map<string, Promise<LayerAnalysis>>;
 
 export const DEFAULT_MAX_LAYER_BYTES = 16 * 1024 ** 3;
 
 /** Opens the image, reads every layer once (several at a time), and merges. */
 export async function inventoryImage(
   reference: string,
-  opts: InventoryOptions = {},
+  opts: InventoryOptions & Pick<SourceOptions, "registry" | "log"> = {},
 ): Promise<Inventory> {
-  return inventorySource(await openImage(reference, { platform: opts.platform }), opts);
+  const source = await openImage(reference, opts);
+  try {
+    return await inventorySource(source, opts);
+  } finally {
+    source.close?.();
+  }
 }
 
 /** The same, for an image already resolved. */
@@ -40,10 +50,34 @@ export async function inventorySource(
 ): Promise<Inventory> {
   const readers = readerSetVersion(opts.analyzers ?? allAnalyzers, opts.contentScanners);
   const analyses = await mapLimit(source.layers, concurrency(), (layer) =>
-    analyseLayer(source, layer, readers, opts),
+    sharedLayer(layer, opts.shared, () => analyseLayer(source, layer, readers, opts)),
   );
   await opts.cache?.trimIfWritten();
   return buildInventory(source, analyses, opts.analyzers ?? allAnalyzers);
+}
+
+/**
+ * A layer another image of this run read (or is reading) is not read again;
+ * each image gets its own copy, moved to the layer's index in that image.
+ */
+async function sharedLayer(
+  layer: LayerBlob,
+  shared: SharedLayers | undefined,
+  read: () => Promise<LayerAnalysis>,
+): Promise<LayerAnalysis> {
+  if (!shared || !LayerCache.cacheable(layer.diffId)) return read();
+
+  const earlier = shared.get(layer.diffId);
+  if (!earlier) {
+    const reading = read();
+    shared.set(layer.diffId, reading);
+    return reading;
+  }
+  const analysis = await earlier;
+  const copy = decodeAnalysis(encodeAnalysis(analysis, ""), analysis.diffId, "");
+  if (!copy) throw new Error(`layer ${layer.diffId}: the analysis did not copy`);
+  copy.digest = layer.digest;
+  return moveToIndex(copy, layer.index);
 }
 
 /** A cached analysis when there is one: then the blob is not even opened. */

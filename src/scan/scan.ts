@@ -1,4 +1,5 @@
 import type { VigilConfig } from "../config/file.js";
+import { VigilError } from "../errors.js";
 import type { Inventory } from "../inventory/types.js";
 import { classifyLicenses } from "../licenses/findings.js";
 import type { Logger } from "../log.js";
@@ -9,12 +10,12 @@ import { runChecks } from "../misconfig/types.js";
 import type { DatabaseSummary, ScanResult } from "../report/model.js";
 import { readSbomFile } from "../sbom/read/index.js";
 import { finishSecrets, secretScannerFor } from "../secrets/collect.js";
-import { openImage } from "../source/index.js";
-import type { ImageSource } from "../source/types.js";
+import { ALL_PLATFORMS, openImages, type ImageSource } from "../source/index.js";
+import type { RegistryOptions } from "../source/types.js";
 // db.js, not index.js: a scan need not load the importers (zip, CVSS).
 import { VulnDb } from "../vulndb/db.js";
 import { ensureFresh, staleFeeds, type FreshnessOptions } from "../vulndb/freshness.js";
-import { inventorySource, type InventoryOptions } from "./inventory.js";
+import { inventorySource, type InventoryOptions, type SharedLayers } from "./inventory.js";
 
 /** `sbom:FILE`: scan an SBOM instead of an image; its packages skip the layers. */
 export const SBOM_PREFIX = "sbom:";
@@ -35,36 +36,78 @@ export interface ScanOptions extends InventoryOptions {
   scanners?: readonly ScannerName[];
   /** Match language packages an OS package installed against upstream advisories too. */
   matchOsOwned?: boolean;
+  /** How to reach registries. */
+  registry?: RegistryOptions;
 }
 
 /** One image scan: inventory from the layers, then each scanner's judgement of it. */
 export async function scanImage(reference: string, opts: ScanOptions): Promise<ScanResult> {
-  if (reference.startsWith(SBOM_PREFIX)) return scanSbom(reference, opts);
+  if (opts.platform === ALL_PLATFORMS) {
+    throw new VigilError("BAD_OPTION", "--platform all gives one result per platform", {
+      hint: "use scanImages",
+    });
+  }
+  const [result] = await scanImages(reference, opts);
+  return result as ScanResult;
+}
+
+/**
+ * Every image the reference and `--platform` pick (one, unless `all`), each
+ * with its own result; a layer the images share is read once.
+ */
+export async function scanImages(reference: string, opts: ScanOptions): Promise<ScanResult[]> {
+  if (reference.startsWith(SBOM_PREFIX)) return [await scanSbom(reference, opts)];
   const wanted = new Set(opts.scanners ?? DEFAULT_SCANNERS);
 
   // Resolve the image, then open the DB, and only then read layers: a bad
   // reference or a missing DB fails in milliseconds, not after minutes.
-  const source = await openImage(reference, { platform: opts.platform });
-  const db = wanted.has("vuln") ? await openDb(opts) : undefined;
+  const sources = await openImages(reference, {
+    platform: opts.platform,
+    registry: opts.registry,
+    log: opts.log,
+  });
   try {
-    const secrets = wanted.has("secret") ? secretScannerFor(opts.config) : undefined;
-    const inventory = await inventorySource(source, {
-      ...opts,
-      contentScanners: secrets ? [secrets] : undefined,
-    });
-    if (secrets) finishSecrets(inventory, source.config, secrets, opts.config?.secrets.allow ?? []);
-    opts.log.info(
-      { packages: inventory.packages.length, os: inventory.os?.family },
-      "inventory built",
-    );
-
-    const result = judge(inventory, db, wanted, opts);
-    if (wanted.has("misconfig"))
-      result.misconfigurations = await misconfigurations(source, inventory, reference);
-    return result;
+    const db = wanted.has("vuln") ? await openDb(opts) : undefined;
+    try {
+      const shared: SharedLayers = new Map();
+      const results: ScanResult[] = [];
+      for (const source of sources) {
+        results.push(await scanSource(source, reference, db, wanted, shared, opts));
+      }
+      return results;
+    } finally {
+      db?.close();
+    }
   } finally {
-    db?.close();
+    for (const source of sources) source.close?.();
   }
+}
+
+async function scanSource(
+  source: ImageSource,
+  reference: string,
+  db: VulnDb | undefined,
+  wanted: ReadonlySet<ScannerName>,
+  shared: SharedLayers,
+  opts: ScanOptions,
+): Promise<ScanResult> {
+  const secrets = wanted.has("secret") ? secretScannerFor(opts.config) : undefined;
+  const inventory = await inventorySource(source, {
+    ...opts,
+    contentScanners: secrets ? [secrets] : undefined,
+    shared,
+  });
+  if (secrets) finishSecrets(inventory, source.config, secrets, opts.config?.secrets.allow ?? []);
+  opts.log.info(
+    { packages: inventory.packages.length, os: inventory.os?.family },
+    "inventory built",
+  );
+
+  const result = judge(inventory, db, wanted, opts);
+  if (wanted.has("misconfig")) {
+    result.misconfigurations = await misconfigurations(source, inventory, reference);
+  }
+  return result;
 }
 
 /** The same matching for an SBOM's inventory; the file is read before the DB is opened. */
@@ -72,9 +115,8 @@ async function scanSbom(reference: string, opts: ScanOptions): Promise<ScanResul
   const file = reference.slice(SBOM_PREFIX.length);
   const inventory = await readSbomFile(file, { reference });
   // An SBOM lists packages, not files or config: only vulnerabilities and licenses apply.
-  const wanted = new Set(
-    (opts.scanners ?? DEFAULT_SCANNERS).filter((s) => s === "vuln" || s === "license"),
-  );
+  const asked = opts.scanners ?? DEFAULT_SCANNERS;
+  const wanted = new Set(asked.filter((s) => s === "vuln" || s === "license"));
   const db = wanted.has("vuln") ? VulnDb.open(opts.dbPath) : undefined;
   try {
     opts.log.info({ packages: inventory.packages.length, os: inventory.os?.family }, "SBOM read");
@@ -98,11 +140,8 @@ function judge(
   wanted: ReadonlySet<ScannerName>,
   opts: ScanOptions,
 ): ScanResult {
-  const result: ScanResult = {
-    inventory,
-    findings: [],
-    scanners: SCANNERS.filter((s) => wanted.has(s)),
-  };
+  const scanners = SCANNERS.filter((s) => wanted.has(s));
+  const result: ScanResult = { inventory, findings: [], scanners };
   if (db) {
     result.findings = matchInventory(inventory, db, { matchOsOwned: opts.matchOsOwned });
     result.database = summarize(db);

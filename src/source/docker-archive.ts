@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { VigilError } from "../errors.js";
 import type { TarStore } from "./blob-store.js";
 import { readJson } from "./oci-layout.js";
-import { formatPlatform, parsePlatform, platformMatches } from "./platform.js";
+import { ALL_PLATFORMS, formatPlatform, parsePlatform, platformMatches } from "./platform.js";
 import type { ImageConfig, ImageSource, LayerBlob, SourceOptions } from "./types.js";
 
 interface DockerManifestEntry {
@@ -81,7 +81,7 @@ function parseConfig(bytes: Buffer, where: string): ImageConfig {
 
 /** A docker-archive holds one platform per image; a --platform must agree with it. */
 function checkPlatform(config: ImageConfig, reference: string, opts: SourceOptions): void {
-  if (!opts.platform) return;
+  if (!opts.platform || opts.platform === ALL_PLATFORMS) return;
   const have = { os: config.os, architecture: config.architecture, variant: config.variant };
   if (platformMatches(parsePlatform(opts.platform), have)) return;
   throw new VigilError(

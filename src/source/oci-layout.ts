@@ -1,13 +1,7 @@
 import { createHash } from "node:crypto";
 import { VigilError } from "../errors.js";
 import type { BlobStore } from "./blob-store.js";
-import {
-  DEFAULT_PLATFORM,
-  formatPlatform,
-  parsePlatform,
-  platformMatches,
-  type Platform,
-} from "./platform.js";
+import { pickPlatforms, type Platform } from "./platform.js";
 import type { ImageConfig, ImageSource, LayerBlob, SourceOptions } from "./types.js";
 
 interface Descriptor {
@@ -46,12 +40,12 @@ export interface LayoutSelector {
   digest?: string;
 }
 
-/** Resolves an image inside an OCI image layout (a directory or an archive of one). */
+/** Resolves the image (or with `--platform all` the images) inside an OCI image layout. */
 export async function resolveLayout(
   store: BlobStore,
   sel: LayoutSelector,
   opts: SourceOptions,
-): Promise<ImageSource> {
+): Promise<ImageSource[]> {
   if (!(await store.exists("index.json"))) {
     throw new VigilError("BAD_MANIFEST", `${store.describe("index.json")} is missing`, {
       hint: "is this an OCI image layout?",
@@ -59,8 +53,8 @@ export async function resolveLayout(
   }
   const index = await readJson<IndexDoc>(store, "index.json");
   const candidates = selectByName(descriptorsOf(index, store.describe("index.json")), sel, store);
-  const chosen = await choosePlatform(store, candidates, sel, opts);
-  return loadManifest(store, chosen, sel);
+  const chosen = await choosePlatforms(store, candidates, sel, opts);
+  return Promise.all(chosen.map((d) => loadManifest(store, d, sel)));
 }
 
 function selectByName(all: Descriptor[], sel: LayoutSelector, store: BlobStore): Descriptor[] {
@@ -103,13 +97,13 @@ function tagOf(d: Descriptor): string | undefined {
   return name?.slice(name.lastIndexOf(":") + 1);
 }
 
-/** Expands indexes into manifests, then picks the requested platform. */
-async function choosePlatform(
+/** Expands indexes into manifests, then picks the requested platform (or all of them). */
+async function choosePlatforms(
   store: BlobStore,
   candidates: Descriptor[],
   sel: LayoutSelector,
   opts: SourceOptions,
-): Promise<Descriptor> {
+): Promise<Descriptor[]> {
   const manifests = await expandIndexes(store, candidates, 0);
   const wanted = sel.digest ? manifests.filter((m) => m.digest === sel.digest) : manifests;
   if (sel.digest && wanted.length === 0) {
@@ -117,23 +111,13 @@ async function choosePlatform(
   }
 
   const unique = dedupe(wanted);
-  if (unique.length === 1 && !opts.platform) return unique[0] as Descriptor;
+  if (unique.length === 1 && !opts.platform) return unique;
 
   // Layouts written by umoci and others omit the platform from the index;
   // the config always has it, so an explicit --platform is still checked.
   const known = await Promise.all(unique.map((m) => withPlatform(store, m)));
-  const platform = parsePlatform(opts.platform ?? DEFAULT_PLATFORM);
-  const matching = known.filter((m) => platformMatches(platform, m.platform));
-  if (matching.length === 1) return matching[0] as Descriptor;
-
-  const listing =
-    known
-      .map((m) => `${tagOf(m) ?? "(untagged)"} ${formatPlatform(m.platform)} ${m.digest}`)
-      .join("; ") || "none";
-  const why = matching.length === 0 ? `none for ${formatPlatform(platform)}` : "several match";
-  throw new VigilError("AMBIGUOUS_IMAGE", `${sel.reference}: ${why}; images here: ${listing}`, {
-    hint: "choose one with :TAG, @DIGEST or --platform",
-  });
+  const labelled = known.map((m) => ({ ...m, label: tagOf(m) ?? "(untagged)" }));
+  return pickPlatforms(labelled, opts.platform, sel.reference);
 }
 
 async function expandIndexes(

@@ -192,10 +192,16 @@ describe("references that are easy to get wrong", () => {
     assert.equal((await openImage(`oci:${odd}`)).layers.length, 1);
   });
 
-  it("says a registry reference is not supported rather than 'no such file'", async () => {
-    const err = await failure(openImage("registry.example/team/app:1.0"));
-    assert.equal(err.code, "NOT_FOUND");
-    assert.match(err.hint ?? "", /registry references are not supported yet/);
+  it("reads a name that is no path as a registry image", async () => {
+    // Port 1 on loopback: nothing listens, so the registry cannot be reached.
+    const err = await failure(openImage("127.0.0.1:1/team/app:1.0", { registry: { retries: 0 } }));
+    assert.equal(err.code, "NETWORK");
+    assert.match(err.message, /cannot reach registry 127\.0\.0\.1:1/);
+
+    const marked = await failure(
+      openImage("docker://127.0.0.1:1/team/app", { registry: { retries: 0 } }),
+    );
+    assert.equal(marked.code, "NETWORK");
   });
 
   it("matches docker-archive tags exactly, and a bare tag only when it is unique", async () => {

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { Logger } from "pino";
 
 /** One layer blob as the source stores it; read once, as a stream. */
 export interface LayerBlob {
@@ -37,16 +38,34 @@ export interface ImageConfig {
 /** A resolved image: manifest chosen, config read, layers ready to stream. */
 export interface ImageSource {
   reference: string;
-  kind: "oci-layout" | "oci-archive" | "docker-archive";
+  kind: "oci-layout" | "oci-archive" | "docker-archive" | "registry";
   /** Manifest digest; for docker-archive (no manifest) the config digest. */
   digest: string;
   configDigest: string;
   config: ImageConfig;
   tags: string[];
   layers: LayerBlob[];
+  /** Frees what reading the layers needed (a registry's connections). */
+  close?(): void;
 }
 
 export interface SourceOptions {
-  /** `os/arch[/variant]`; default linux/amd64. */
+  /** `os/arch[/variant]`, or `all` for every image of an index; default linux/amd64. */
   platform?: string;
+  /** How to reach registries; the defaults need no options. */
+  registry?: RegistryOptions;
+  log?: Logger;
+}
+
+export interface RegistryOptions {
+  username?: string;
+  password?: string;
+  /** Plain HTTP to any host, and HTTPS without checking the certificate. */
+  insecure?: boolean;
+  /** PEM file of CA certificates trusted beside the system's. */
+  caFile?: string;
+  timeoutMs?: number;
+  retries?: number;
+  /** Directory of Docker's config.json; default $DOCKER_CONFIG, else ~/.docker. */
+  dockerConfigDir?: string;
 }

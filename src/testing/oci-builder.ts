@@ -48,6 +48,89 @@ export async function tarOf(entries: FixtureEntry[]): Promise<Buffer> {
 
 const sha = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
+export interface FixtureImage {
+  platform: { os: string; architecture: string; variant?: string };
+  /** The same FixtureLayer object in two images is one blob, stored once. */
+  layers: FixtureLayer[];
+}
+
+/**
+ * Writes an OCI layout whose `latest` is an image index of several platforms;
+ * returns its directory and each image's manifest digest.
+ */
+export async function writeImageIndex(
+  images: FixtureImage[],
+): Promise<{ dir: string; digests: string[] }> {
+  const dir = tempDir("vigil-oci-index-");
+  await mkdir(path.join(dir, "blobs", "sha256"), { recursive: true });
+  const put = async (bytes: Buffer) => {
+    const digest = sha(bytes);
+    await writeFile(path.join(dir, "blobs", "sha256", digest.slice(7)), bytes);
+    return { digest, size: bytes.length };
+  };
+
+  const built = new Map<FixtureLayer, { stored: Buffer; plain: Buffer }>();
+  const manifests = [];
+  for (const image of images) {
+    const layers = [];
+    for (const layer of image.layers) {
+      if (!built.has(layer)) {
+        const plain = await tarOf(layer.entries);
+        built.set(layer, { plain, stored: gzipSync(plain) });
+      }
+      layers.push(built.get(layer) as { stored: Buffer; plain: Buffer });
+    }
+    const config = Buffer.from(
+      JSON.stringify({
+        ...image.platform,
+        config: {},
+        rootfs: { type: "layers", diff_ids: layers.map((l) => sha(l.plain)) },
+      }),
+    );
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: { mediaType: "application/vnd.oci.image.config.v1+json", ...(await put(config)) },
+        layers: await Promise.all(
+          layers.map(async (l) => ({
+            mediaType: "application/vnd.oci.image.layer.v1.tar+gzip",
+            ...(await put(l.stored)),
+          })),
+        ),
+      }),
+    );
+    manifests.push({
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      ...(await put(manifest)),
+      platform: image.platform,
+    });
+  }
+
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.index.v1+json",
+      manifests,
+    }),
+  );
+  await writeFile(path.join(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+  await writeFile(
+    path.join(dir, "index.json"),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: "application/vnd.oci.image.index.v1+json",
+          ...(await put(index)),
+          annotations: { "org.opencontainers.image.ref.name": "latest" },
+        },
+      ],
+    }),
+  );
+  return { dir, digests: manifests.map((m) => m.digest) };
+}
+
 /** Writes an OCI layout with one image; returns its directory. */
 export async function writeOciLayout(
   layers: FixtureLayer[],

@@ -25,6 +25,7 @@ import type { Logger } from "pino";
 
 import { VIGIL_VERSION } from "../about.js";
 import { VigilError } from "../errors.js";
+import { backoffDelay, parseRetryAfter, sleep } from "../util/retry.js";
 
 export interface RetryPolicy {
   /** Tries per file, the first included. */
@@ -88,8 +89,6 @@ class Retryable extends Error {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The stored copy's meta, if the file is there and has the size the meta says. */
 export function readStoredMeta(dest: string): StoredMeta | undefined {
   try {
@@ -108,18 +107,11 @@ export function dropStored(dest: string): void {
 }
 
 function retryAfter(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  return parseRetryAfter(header);
 }
 
 function backoff(policy: RetryPolicy, attempt: number, hinted?: number): number {
-  if (hinted !== undefined) return Math.min(hinted, policy.maxDelayMs);
-  const base = policy.baseDelayMs * 2 ** (attempt - 1);
-  // Full jitter over the upper half keeps many clients from retrying in step.
-  return Math.min(policy.maxDelayMs, base / 2 + Math.random() * (base / 2));
+  return backoffDelay(attempt, policy.baseDelayMs, policy.maxDelayMs, hinted);
 }
 
 function reasonOf(err: unknown): string {

@@ -13,7 +13,14 @@ import { selectFindings, selectReport, type ScanResult } from "../../report/mode
 import { renderTable } from "../../report/table.js";
 import { DEFAULT_MAX_LAYER_BYTES } from "../../scan/inventory.js";
 import { loadConfig } from "../../config/file.js";
-import { DEFAULT_SCANNERS, SCANNERS, scanImage, type ScannerName } from "../../scan/scan.js";
+import { DEFAULT_SCANNERS, SCANNERS, scanImages, type ScannerName } from "../../scan/scan.js";
+import { ALL_PLATFORMS } from "../../source/index.js";
+import {
+  renderPlatformsJson,
+  renderPlatformsTable,
+  type PlatformReport,
+} from "../../report/platforms.js";
+import { addRegistryOptions, registryFrom, type RegistryFlags } from "../registry-options.js";
 import { parseExitCode, parseFormat, parseList, parseSeverities, parseSize } from "../options.js";
 import { Progress } from "../progress.js";
 import { addLayerCacheOptions, layerCacheFrom, type LayerCacheFlags } from "./cache.js";
@@ -21,7 +28,7 @@ import { addFreshnessOptions, freshnessFrom, type FreshnessFlags } from "./db.js
 
 const FORMATS = ["table", "json", "cyclonedx-vdr"] as const;
 
-export interface ImageOptions extends FreshnessFlags, LayerCacheFlags {
+export interface ImageOptions extends FreshnessFlags, LayerCacheFlags, RegistryFlags {
   scanners?: ScannerName[];
   matchOsOwned?: boolean;
   config?: string;
@@ -45,13 +52,13 @@ export function registerImageCommand(program: Command): void {
     .description("scan an image: its OS packages and their known vulnerabilities")
     .argument(
       "<reference>",
-      "oci:DIR[:TAG|@DIGEST], oci-archive:FILE, docker-archive:FILE, sbom:FILE, or a path",
+      "REGISTRY/REPO:TAG, oci:DIR[:TAG|@DIGEST], oci-archive:FILE, docker-archive:FILE, sbom:FILE, or a path",
     )
     .option(
-      "--platform <os/arch[/variant]>",
-      "image to pick from a multi-platform index (default linux/amd64)",
+      "--platform <os/arch[/variant]|all>",
+      "image to pick from a multi-platform index (default linux/amd64); all: every one",
     );
-  addLayerCacheOptions(addReportOptions(image))
+  addRegistryOptions(addLayerCacheOptions(addReportOptions(image)))
     .addOption(
       new Option("--max-layer-size <size>", "largest uncompressed layer, e.g. 16G")
         .argParser(parseSize)
@@ -61,6 +68,7 @@ export function registerImageCommand(program: Command): void {
       "after",
       `
 Examples:
+  vigil image registry.example.com/team/app:1.4 --platform all
   vigil image oci:./debian-app.oci:latest
   vigil image docker-archive:app.tar --format json --output report.json
   vigil image app.oci.tar --severity CRITICAL,HIGH --ignore-unfixed --exit-code 1
@@ -122,29 +130,40 @@ export async function scanAndReport(reference: string, opts: ImageOptions): Prom
     level: opts.quiet ? "error" : opts.logLevel,
     format: opts.logFormat,
   });
+  const everyPlatform = opts.platform === ALL_PLATFORMS;
+  if (everyPlatform && opts.format === "cyclonedx-vdr") {
+    throw new VigilError("BAD_OPTION", "--format cyclonedx-vdr describes one image", {
+      hint: "with --platform all use table or json, or name one platform",
+    });
+  }
   if (opts.output) await checkWritable(opts.output);
-  const scanned = await runScan(reference, opts, log);
-  const { result, findings, reported } = selectReport(scanned, {
-    severities: opts.severity,
-    ignoreUnfixed: opts.ignoreUnfixed,
-  });
 
-  await emit(render(result, findings, opts), opts.output);
-  if (reported > 0 && opts.exitCode !== 0) process.exitCode = opts.exitCode;
+  const results = await runScan(reference, opts, log);
+  const reports = results.map((scanned) =>
+    selectReport(scanned, { severities: opts.severity, ignoreUnfixed: opts.ignoreUnfixed }),
+  );
+
+  const text = everyPlatform
+    ? renderPlatforms(reference, reports, opts)
+    : render(reports[0]?.result as ScanResult, reports[0]?.findings ?? [], opts);
+  await emit(text, opts.output);
+  const reported = reports.some((r) => r.reported > 0);
+  if (reported && opts.exitCode !== 0) process.exitCode = opts.exitCode;
 }
 
-async function runScan(reference: string, opts: ImageOptions, log: Logger): Promise<ScanResult> {
+async function runScan(reference: string, opts: ImageOptions, log: Logger): Promise<ScanResult[]> {
   const progress = new Progress("reading layers", !opts.quiet);
   const cache = layerCacheFrom(opts);
   let cached = 0;
   try {
-    const result = await scanImage(reference, {
+    const results = await scanImages(reference, {
       cache,
       scanners: opts.scanners,
       matchOsOwned: opts.matchOsOwned,
       config: opts.config ? await loadConfig(opts.config) : undefined,
       onLayer: (e) => (cached += e.cached ? 1 : 0),
       platform: opts.platform,
+      registry: await registryFrom(opts),
       maxLayerBytes: opts.maxLayerSize,
       dbPath: dbPath(opts),
       log,
@@ -152,20 +171,30 @@ async function runScan(reference: string, opts: ImageOptions, log: Logger): Prom
       onProgress: (e) => progress.add(e.bytes),
     });
     progress.done();
-    log.info({ layers: result.inventory.image.layers.length, cached }, "layers from the cache");
+    const layers = results.reduce((n, r) => n + r.inventory.image.layers.length, 0);
+    log.info({ layers, cached }, "layers from the cache");
     if (cache?.writeError) {
       log.warn({ dir: cache.dir }, `layer cache not written: ${cache.writeError.message}`);
     }
-    for (const w of result.inventory.warnings) {
+    for (const w of results.flatMap((r) => r.inventory.warnings)) {
       log.warn(
         { layer: w.layer === undefined ? undefined : w.layer + 1, path: w.path, line: w.line },
         w.message,
       );
     }
-    return result;
+    return results;
   } finally {
     progress.done();
   }
+}
+
+function renderPlatforms(reference: string, reports: PlatformReport[], opts: ImageOptions) {
+  if (opts.format === "json") return renderPlatformsJson(reference, reports);
+  return renderPlatformsTable(reports, { color: useColor(opts) });
+}
+
+function useColor(opts: ImageOptions): boolean {
+  return !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
 }
 
 function render(
@@ -175,8 +204,7 @@ function render(
 ) {
   if (opts.format === "json") return renderJson(result, findings);
   if (opts.format === "cyclonedx-vdr") return renderVdr(result, findings);
-  const color = !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  return renderTable(result, findings, { color });
+  return renderTable(result, findings, { color: useColor(opts) });
 }
 
 export async function emit(text: string, output: string | undefined): Promise<void> {

@@ -7,9 +7,10 @@ import { documentIdentity } from "../../sbom/identity.js";
 import { renderSbom, SBOM_FORMATS, type SbomFormat } from "../../sbom/render.js";
 import { parseFormat, parseSize } from "../options.js";
 import { Progress } from "../progress.js";
+import { addRegistryOptions, registryFrom, type RegistryFlags } from "../registry-options.js";
 import { addReportOptions, emit, scanAndReport, type ImageOptions } from "./image.js";
 
-interface SbomOptions {
+interface SbomOptions extends RegistryFlags {
   format: SbomFormat;
   specVersion: CycloneDxVersion;
   output?: string;
@@ -27,7 +28,10 @@ export function registerSbomCommand(program: Command): void {
     .description("write an image's SBOM (CycloneDX or SPDX), or scan an SBOM (`sbom scan FILE`)")
     // `sbom scan FILE -f json`: options after `scan` are the scan's own.
     .enablePositionalOptions()
-    .argument("<image>", "oci:DIR[:TAG|@DIGEST], oci-archive:FILE, docker-archive:FILE, or a path")
+    .argument(
+      "<image>",
+      "REGISTRY/REPO:TAG, oci:DIR[:TAG|@DIGEST], oci-archive:FILE, docker-archive:FILE, or a path",
+    )
     .option(
       "-f, --format <format>",
       `SBOM format: ${SBOM_FORMATS.join(", ")}`,
@@ -57,7 +61,13 @@ export function registerSbomCommand(program: Command): void {
     )
     .option("-q, --quiet", "no progress and no warnings on stderr")
     .option("--log-level <level>", "error, warn, info or debug", "warn")
-    .option("--log-format <format>", "text or json", parseFormat(["text", "json"] as const), "text")
+    .option(
+      "--log-format <format>",
+      "text or json",
+      parseFormat(["text", "json"] as const),
+      "text",
+    );
+  addRegistryOptions(sbom)
     .addHelpText(
       "after",
       `
@@ -74,6 +84,8 @@ Examples:
       const progress = new Progress("reading layers", !opts.quiet);
       const inventory = await inventoryImage(image, {
         platform: opts.platform,
+        registry: await registryFrom(opts),
+        log,
         maxLayerBytes: opts.maxLayerSize,
         onProgress: (e) => progress.add(e.bytes),
       }).finally(() => progress.done());
