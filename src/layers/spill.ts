@@ -35,7 +35,7 @@ export class SpillFile implements ByteSource {
     await mkdir(dir, { recursive: true });
     await sweepOnce(dir);
     const file = path.join(dir, `${PREFIX}${process.pid}-${randomBytes(6).toString("hex")}`);
-    const handle = await open(file, "wx", 0o600);
+    const handle = await open(file, "wx+", 0o600);
     return new SpillFile(handle, file, 0);
   }
 
