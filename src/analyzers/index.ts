@@ -14,6 +14,7 @@ import { dpkgDistrolessAnalyzer } from "./pkg/dpkg-distroless.js";
 import { dpkgStatusAnalyzer } from "./pkg/dpkg-status.js";
 import { embeddedSbomAnalyzer } from "./pkg/embedded-sbom.js";
 import { rpmAnalyzer } from "./pkg/rpm/analyzer.js";
+import { goBinaryAnalyzer } from "./lang/go-binary.js";
 import type { AnyAnalyzer } from "./types.js";
 
 /**
@@ -37,4 +38,5 @@ export const analyzers: readonly AnyAnalyzer[] = [
   apkInstalledAnalyzer,
   rpmAnalyzer,
   embeddedSbomAnalyzer,
+  goBinaryAnalyzer,
 ];

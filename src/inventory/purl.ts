@@ -18,8 +18,24 @@ export function purlFor(pkg: PackageRecord, os: OsInfo | undefined): string {
     }
   }
 
-  const namespace = osNamespace(pkg, os);
-  return new PackageURL(pkg.type, namespace, pkg.name, version, qualifiers).toString();
+  const { namespace, name } = nameParts(pkg, os);
+  return new PackageURL(pkg.type, namespace, name, version, qualifiers).toString();
+}
+
+/**
+ * Where vigil's name holds the purl namespace too: Maven's `group:artifact`,
+ * Go's module path (namespace up to the last `/`). sbom/read/packages.ts
+ * joins them back the same way.
+ */
+function nameParts(pkg: PackageRecord, os: OsInfo | undefined) {
+  const cut =
+    pkg.type === "maven"
+      ? pkg.name.indexOf(":")
+      : pkg.type === "golang"
+        ? pkg.name.lastIndexOf("/")
+        : -1;
+  if (cut <= 0) return { namespace: osNamespace(pkg, os), name: pkg.name };
+  return { namespace: pkg.name.slice(0, cut), name: pkg.name.slice(cut + 1) };
 }
 
 // The purl spec's examples name the vendor: pkg:rpm/redhat/…, pkg:rpm/opensuse/….
