@@ -14,7 +14,9 @@ import { dpkgDistrolessAnalyzer } from "./pkg/dpkg-distroless.js";
 import { dpkgStatusAnalyzer } from "./pkg/dpkg-status.js";
 import { embeddedSbomAnalyzer } from "./pkg/embedded-sbom.js";
 import { rpmAnalyzer } from "./pkg/rpm/analyzer.js";
+import { cargoLockAnalyzer } from "./lang/cargo-lock.js";
 import { goBinaryAnalyzer } from "./lang/go-binary.js";
+import { rustBinaryAnalyzer } from "./lang/rust-binary.js";
 import type { AnyAnalyzer } from "./types.js";
 
 /**
@@ -39,4 +41,6 @@ export const analyzers: readonly AnyAnalyzer[] = [
   rpmAnalyzer,
   embeddedSbomAnalyzer,
   goBinaryAnalyzer,
+  rustBinaryAnalyzer,
+  cargoLockAnalyzer,
 ];
