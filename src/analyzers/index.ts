@@ -16,6 +16,7 @@ import { embeddedSbomAnalyzer } from "./pkg/embedded-sbom.js";
 import { rpmAnalyzer } from "./pkg/rpm/analyzer.js";
 import { cargoLockAnalyzer } from "./lang/cargo-lock.js";
 import { goBinaryAnalyzer } from "./lang/go-binary.js";
+import { javaArchiveAnalyzer } from "./lang/java-archive.js";
 import { rustBinaryAnalyzer } from "./lang/rust-binary.js";
 import type { AnyAnalyzer } from "./types.js";
 
@@ -40,6 +41,7 @@ export const analyzers: readonly AnyAnalyzer[] = [
   apkInstalledAnalyzer,
   rpmAnalyzer,
   embeddedSbomAnalyzer,
+  javaArchiveAnalyzer,
   goBinaryAnalyzer,
   rustBinaryAnalyzer,
   cargoLockAnalyzer,
