@@ -16,7 +16,10 @@ import { embeddedSbomAnalyzer } from "./pkg/embedded-sbom.js";
 import { rpmAnalyzer } from "./pkg/rpm/analyzer.js";
 import { cargoLockAnalyzer } from "./lang/cargo-lock.js";
 import { goBinaryAnalyzer } from "./lang/go-binary.js";
+import { goToolchainAnalyzer } from "./lang/go-toolchain.js";
 import { javaArchiveAnalyzer } from "./lang/java-archive.js";
+import { jdkReleaseAnalyzer } from "./lang/jdk-release.js";
+import { runtimeBinariesAnalyzer } from "./lang/runtime-binaries.js";
 import { rustBinaryAnalyzer } from "./lang/rust-binary.js";
 import type { AnyAnalyzer } from "./types.js";
 
@@ -45,4 +48,7 @@ export const analyzers: readonly AnyAnalyzer[] = [
   goBinaryAnalyzer,
   rustBinaryAnalyzer,
   cargoLockAnalyzer,
+  runtimeBinariesAnalyzer,
+  jdkReleaseAnalyzer,
+  goToolchainAnalyzer,
 ];
