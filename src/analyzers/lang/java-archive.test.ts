@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { SpillFile } from "../../layers/spill.js";
 import { fixture } from "../../testing/binary-fixtures.js";
+import { tempDir } from "../../testing/tmp.js";
 import { zipBytes, type ZipInput } from "../../testing/zip-writer.js";
 import { memorySource } from "../../util/byte-source.js";
 import type { AnalyzerOutput } from "../types.js";
@@ -78,6 +80,23 @@ describe("Java archives: nested and merged", () => {
       out.packages?.find((p) => p.name.endsWith("snakeyaml"))?.metadata?.javaEvidence,
       "WEB-INF/lib/snakeyaml-1.33.jar!/META-INF/maven/org.yaml/snakeyaml/pom.properties",
     );
+  });
+
+  it("reads the same from a spilled copy as from memory", async () => {
+    const war = zipBytes([
+      { name: "WEB-INF/lib/jackson-databind.jar", data: jar("jackson-databind"), deflate: true },
+      { name: "WEB-INF/lib/commons-lang3.jar", data: jar("commons-lang3") },
+      ...(await entriesOf(jar("snakeyaml"))),
+    ]);
+    const copy = await SpillFile.create(tempDir("vigil-spill-test-"));
+    try {
+      await copy.append(war);
+      const fromDisk = await analyzeJavaArchive("srv/app.war", copy);
+      assert.deepEqual(fromDisk, await analyze("srv/app.war", war));
+      assert.equal(fromDisk.packages?.length, 3);
+    } finally {
+      await copy.dispose();
+    }
   });
 
   it("reads an ear holding a war holding jars, and a jar beside it", async () => {

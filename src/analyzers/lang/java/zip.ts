@@ -128,10 +128,33 @@ async function dataStart(source: ByteSource, entry: ZipEntry): Promise<number> {
   );
 }
 
-/** yauzl's reads, served from the source. */
+const BLOCK_BYTES = 64 << 10;
+
+/**
+ * yauzl's reads, served from the source. The central directory is read in
+ * 46-byte records and names; from a spill file those come out of one cached
+ * block at a time rather than a file read each.
+ */
 class SourceReader extends yauzl.RandomAccessReader {
+  private block?: { start: number; bytes: Buffer };
+
   constructor(private readonly source: ByteSource) {
     super();
+  }
+
+  private async readRange(position: number, length: number): Promise<Buffer> {
+    if (this.source.buffer || length > BLOCK_BYTES / 4) return this.source.read(position, length);
+    const cached = this.block;
+    if (
+      cached &&
+      position >= cached.start &&
+      position + length <= cached.start + cached.bytes.length
+    ) {
+      return cached.bytes.subarray(position - cached.start, position - cached.start + length);
+    }
+    const bytes = await this.source.read(position, BLOCK_BYTES);
+    this.block = { start: position, bytes };
+    return bytes.subarray(0, length);
   }
 
   override read(
@@ -141,7 +164,7 @@ class SourceReader extends yauzl.RandomAccessReader {
     position: number,
     callback: (err: Error | null) => void,
   ): void {
-    this.source.read(position, length).then(
+    this.readRange(position, length).then(
       (bytes) => {
         if (bytes.length < length) return callback(new Error(`read past the end at ${position}`));
         bytes.copy(buffer, offset);
