@@ -178,7 +178,8 @@ const isBufferAnalyzer = (a: AnyAnalyzer): a is Analyzer => a.access !== "random
  * A hard link has no data of its own in the tar; buffer analyzers read its
  * target's content when that was itself a claimed file of this layer.
  * note: random-access analyzers skip hard links: their target is a file of
- * this layer, analysed under its own name, and is not kept in memory.
+ * this layer, analysed under its own name, and is not kept in memory; the
+ * link's own path is not reported (issue 2).
  */
 function analyseHardLink(
   path: string,

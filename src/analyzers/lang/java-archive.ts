@@ -37,6 +37,8 @@ export const JAVA_LIMITS = {
  * their path; `javaEvidence` names the entry inside (`WEB-INF/lib/a.jar!/…`).
  * note: self-executing jars start with a shell script, so the zip is found
  * from its end, never by its first bytes.
+ * note: a jar whose only pom.properties are those of artifacts it shaded in
+ * is reported as them, not as itself; pom.xml alone is not read (issue 4).
  */
 export const javaArchiveAnalyzer: FileAnalyzer = {
   id: "java-archive",

@@ -15,7 +15,7 @@ const MAX_SECTION_BYTES = 4 << 20;
  * Rust programs built with cargo-auditable, by the crate list in their
  * `.dep-v0` section (ELF, PE and Mach-O alike). A Rust binary built without
  * it carries no list, and is not reported: rustc leaves no reliable trace of
- * crate versions otherwise.
+ * crate versions otherwise (issue 4).
  */
 export const rustBinaryAnalyzer: FileAnalyzer = {
   id: "rust-binary",

@@ -40,7 +40,11 @@ export type ObjectResult = { ok: ObjectFile } | { error: string };
 
 export type ObjectFormat = ObjectFile["format"];
 
-/** Which format the first bytes announce; Mach-O fat files are left out (their magic is Java's). */
+/**
+ * Which format the first bytes announce. Mach-O universal (fat) files are
+ * left out: their magic is Java class files' too, and they are rare in Linux
+ * images (issue 4).
+ */
 export function objectFormat(head: Buffer): ObjectFormat | undefined {
   if (head.length >= 4 && head.readUInt32BE(0) === 0x7f454c46) return "elf";
   if (head.length >= 2 && head[0] === 0x4d && head[1] === 0x5a) return "pe";
