@@ -50,7 +50,9 @@ export interface Analyzer extends Claims {
  * An analyzer of binaries and archives, which may be far bigger than memory
  * should hold: it reads by random access from memory or from a temporary
  * copy on disk, through `source`, and may be asynchronous (zip libraries
- * are). Still no I/O of its own and no logging.
+ * are). Still no I/O of its own and no logging. The source is valid only
+ * until analyze() settles: its bytes are reused for the next file, or its
+ * file deleted, so nothing it returns may point into them.
  */
 export interface FileAnalyzer extends Claims {
   access: "random";

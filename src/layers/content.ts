@@ -18,6 +18,25 @@ export interface EntryPlan {
   claimers: readonly AnyAnalyzer[];
   scanners: readonly ContentScanner[];
   spill?: SpillOptions;
+  /** One layer's reusable buffer for files only random-access analyzers read. */
+  scratch?: Scratch;
+}
+
+/**
+ * A buffer reused from one file to the next. Random-access analyzers may not
+ * keep their source past analyze(), so the executables of a layer (hundreds,
+ * each read only to find a section) share one allocation instead of leaving
+ * a trail of garbage buffers behind them.
+ */
+export class Scratch {
+  private buffer = Buffer.alloc(0);
+
+  take(size: number): Buffer {
+    if (this.buffer.length < size) {
+      this.buffer = Buffer.allocUnsafe(Math.max(size, Math.min(2 * this.buffer.length, 32 << 20)));
+    }
+    return this.buffer.subarray(0, size);
+  }
 }
 
 /** What was kept of one file, and for which claimers (those its first bytes did not refuse). */
@@ -70,10 +89,12 @@ async function keepClaimed(
 
   // A buffer analyzer needs the bytes in memory whatever their size (its maxBytes bounds it).
   const spill = plan.spill;
-  if (spill && plan.size > spill.aboveBytes && claimers.every((a) => a.access === "random")) {
+  const randomOnly = claimers.every((a) => a.access === "random");
+  if (spill && plan.size > spill.aboveBytes && randomOnly) {
     return { spilled: await spillRest(chunks, head, spill.dir, plan, result) };
   }
-  return { buffer: await collect(chunks, head, plan.size) };
+  const into = randomOnly ? plan.scratch?.take(plan.size) : undefined;
+  return { buffer: await collect(chunks, head, plan.size, into) };
 }
 
 /**
@@ -154,8 +175,13 @@ function firstBytes(head: readonly Buffer[], limit = HEAD_BYTES): Buffer {
 }
 
 /** The rest of the file after `head`, in one buffer of the size the header states. */
-async function collect(chunks: Chunks, head: Buffer[], size: number): Promise<Buffer> {
-  const out = Buffer.allocUnsafe(size);
+async function collect(
+  chunks: Chunks,
+  head: Buffer[],
+  size: number,
+  into?: Buffer,
+): Promise<Buffer> {
+  const out = into ?? Buffer.allocUnsafe(size);
   let at = 0;
   const put = (chunk: Buffer) => {
     // note: a tar entry yields exactly its header's size; the guard keeps a bug from overrunning.

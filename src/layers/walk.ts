@@ -13,7 +13,7 @@ import type {
 import { VigilError } from "../errors.js";
 import type { LayerBlob } from "../source/types.js";
 import { memorySource } from "../util/byte-source.js";
-import { countSkip, readEntryContent, type EntryContent } from "./content.js";
+import { countSkip, readEntryContent, Scratch, type EntryContent } from "./content.js";
 import { decoderFor, detectCompression } from "./decompress.js";
 import { basename, dirname, joinPath, normalizeEntryPath } from "./paths.js";
 import type { SpillOptions } from "./spill.js";
@@ -107,6 +107,7 @@ async function readEntries(
   where: string,
 ): Promise<void> {
   const captured = new Map<string, Buffer>();
+  const scratch = new Scratch();
   for await (const entry of extract) {
     const header = entry.header;
     const checked = normalizeEntryPath(header.name);
@@ -147,7 +148,7 @@ async function readEntries(
       continue;
     }
 
-    const plan = { path, size: facts.size, claimers, scanners, spill: opts.spill };
+    const plan = { path, size: facts.size, claimers, scanners, spill: opts.spill, scratch };
     const content = await readEntryContent(entry, plan, result);
     try {
       if (content.buffer && content.claimers.some(isBufferAnalyzer)) {
