@@ -20,8 +20,9 @@
 #                                  the crates Debian records as built into it
 #                                  (X-Cargo-Built-Using); the JSON beside it
 #   java/*.jar                     Debian's jars (jackson, snakeyaml, log4j 1.2, commons-lang3)
-#   runtime/…                      nginx, apache2, redis-check-rdb, python3.11, openssl,
-#                                  libcrypto.so.3 from bookworm's packages
+#   runtime/…                      nginx, apache2, redis-check-rdb, python3.11,
+#                                  libpython3.11.so.1.0, openssl, libcrypto.so.3 from
+#                                  bookworm's packages
 #   PACKAGES.txt                   every package used, with its version
 #
 # Usage: scripts/make-binary-fixtures.sh      (prints the output directory)
@@ -32,7 +33,7 @@
 # own apt state (the system's sources are not changed). About a minute.
 set -euo pipefail
 
-RECIPE=3
+RECIPE=4
 base=${VIGIL_FIXTURES_DIR:-$HOME/.cache/vigil-fixtures}
 out=$base/binaries
 stamp=$out/.recipe-$RECIPE
@@ -77,7 +78,7 @@ fi
 debs=$work/debs
 mkdir -p "$debs"
 cd "$debs"
-bookworm="ripgrep nginx apache2-bin redis-tools python3.11-minimal openssl libssl3
+bookworm="ripgrep nginx apache2-bin redis-tools python3.11-minimal libpython3.11 openssl libssl3
   libjackson2-core-java libjackson2-databind-java libjackson2-annotations-java
   libyaml-snake-java liblog4j1.2-java libcommons-lang3-java"
 log "downloading bookworm packages"
@@ -216,7 +217,8 @@ for jar in jackson-core jackson-databind jackson-annotations snakeyaml log4j-1.2
   cp "$root/usr/share/java/$jar.jar" "$stage/java/"
 done
 cp "$root/usr/sbin/nginx" "$root/usr/sbin/apache2" "$root/usr/bin/redis-check-rdb" \
-  "$root/usr/bin/python3.11" "$root/usr/bin/openssl" \
+  "$root/usr/bin/python3.11" "$root/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0" \
+  "$root/usr/bin/openssl" \
   "$root/usr/lib/x86_64-linux-gnu/libcrypto.so.3" "$stage/runtime/"
 
 sort "$work/PACKAGES.txt" >"$stage/PACKAGES.txt"

@@ -111,3 +111,54 @@ describe("an image of tarball-installed software", () => {
     );
   });
 });
+
+describe("an image with hostile archives and binaries", () => {
+  it("warns on each bad file by layer and path, and lists everything else", async () => {
+    const go = bin("go", "fixture-linux-amd64");
+    const magicAt = go.indexOf(Buffer.from("\xff Go buildinf:", "latin1"));
+    const liar = Buffer.from(go);
+    liar.set([0xff, 0x7f], magicAt + 33 + (liar[magicAt + 32] as number));
+    const escaping = zipBytes([
+      { name: "../../../etc/cron.d/evil", data: Buffer.from("* * * * * root sh\n") },
+      { name: "lib/snakeyaml.jar", data: bin("java", "snakeyaml.jar") },
+    ]);
+    const bomb = zipBytes([
+      { name: "lib/inner.jar", data: Buffer.alloc(32 << 20), deflate: true, declaredSize: 100 },
+    ]);
+
+    const dir = await writeOciLayout([
+      {
+        entries: [
+          exe("usr/local/bin/fixture", go),
+          exe("usr/local/bin/broken", go.subarray(0, magicAt + 4096)),
+          exe("usr/local/bin/liar", liar),
+          { name: "opt/app/escaping.jar", content: escaping },
+          { name: "opt/app/bomb.jar", content: bomb },
+          {
+            name: "opt/old/cut.jar",
+            content: bin("java", "jackson-core.jar").subarray(0, 100_000),
+          },
+        ],
+      },
+      // A later layer deletes the cut jar: what a container cannot see is not warned about.
+      { entries: [{ name: "opt/old/.wh.cut.jar" }] },
+    ]);
+    const inv = await inventoryImage(`oci:${dir}`, { spillDir: tempDir("vigil-spill-") });
+
+    assert.deepEqual(
+      inv.warnings.map((w) => [w.code, w.layer, w.path]),
+      [
+        ["BAD_BINARY", 0, "/usr/local/bin/broken"],
+        ["BAD_GO_BUILDINFO", 0, "/usr/local/bin/liar"],
+        ["UNSAFE_ARCHIVE_ENTRY", 0, "/opt/app/escaping.jar"],
+        ["BAD_JAVA_ARCHIVE", 0, "/opt/app/bomb.jar"],
+      ],
+    );
+    const found = (path: string) => inv.packages.filter((p) => p.path === path).map((p) => p.name);
+    assert.deepEqual(found("/opt/app/escaping.jar"), ["org.yaml:snakeyaml"]);
+    assert.equal(found("/usr/local/bin/fixture").length, 5);
+    // The truncated binary's build info survived; the liar's did not.
+    assert.equal(found("/usr/local/bin/broken").length, 5);
+    assert.deepEqual(found("/usr/local/bin/liar"), []);
+  });
+});

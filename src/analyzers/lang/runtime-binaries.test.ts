@@ -17,6 +17,12 @@ const RUNTIMES: [file: string, path: string, name: string, pkg: string][] = [
   ["apache2", "usr/sbin/apache2", "httpd", "apache2-bin"],
   ["redis-check-rdb", "usr/bin/redis-check-rdb", "redis", "redis-tools"],
   ["python3.11", "usr/bin/python3.11", "python", "python3.11-minimal"],
+  [
+    "libpython3.11.so.1.0",
+    "usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0",
+    "python",
+    "libpython3.11",
+  ],
   ["openssl", "usr/bin/openssl", "openssl", "openssl"],
   ["libcrypto.so.3", "usr/lib/x86_64-linux-gnu/libcrypto.so.3", "openssl", "libssl3"],
 ];
