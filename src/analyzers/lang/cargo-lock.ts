@@ -31,7 +31,7 @@ export function parseCargoLock(text: string): AnalyzerOutput {
     return { warnings: [{ code: "BAD_CARGO_LOCK", message: `not TOML${where}: ${reason}` }] };
   }
 
-  const list = Array.isArray(doc.package) ? (doc.package as unknown[]) : [];
+  const list: unknown[] = Array.isArray(doc.package) ? doc.package : [];
   const packages = list.map(toRecord).filter((p): p is PackageRecord => p !== undefined);
   const skipped = list.length - packages.length;
   const warnings =
@@ -47,8 +47,8 @@ export function parseCargoLock(text: string): AnalyzerOutput {
 }
 
 function toRecord(entry: unknown): PackageRecord | undefined {
-  if (typeof entry !== "object" || entry === null) return undefined;
-  const { name, version, source, checksum } = entry as Record<string, unknown>;
+  if (!isTable(entry)) return undefined;
+  const { name, version, source, checksum } = entry;
   if (typeof name !== "string" || typeof version !== "string") return undefined;
 
   const metadata: Record<string, string> = {
@@ -57,3 +57,6 @@ function toRecord(entry: unknown): PackageRecord | undefined {
   if (typeof checksum === "string") metadata.cargoChecksum = checksum;
   return { type: "cargo", name, version, metadata };
 }
+
+const isTable = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);

@@ -10,13 +10,13 @@ export interface Manifest {
 }
 
 export function parseManifest(text: string): Manifest {
-  const sections: Map<string, string>[] = [new Map()];
+  let current = new Map<string, string>();
+  const sections = [current];
   let last: { section: Map<string, string>; key: string } | undefined;
 
   for (const line of text.split(/\r\n|\r|\n/)) {
-    const current = sections[sections.length - 1] as Map<string, string>;
     if (line === "") {
-      if (current.size > 0) sections.push(new Map());
+      if (current.size > 0) sections.push((current = new Map()));
       last = undefined;
     } else if (line.startsWith(" ") && last) {
       last.section.set(last.key, (last.section.get(last.key) ?? "") + line.slice(1));

@@ -34,9 +34,11 @@ function logicalLines(text: string): string[] {
   return lines;
 }
 
+const ESCAPES: Readonly<Record<string, string>> = { t: "\t", n: "\n", r: "\r", f: "\f" };
+
 function unescape(s: string): string {
   return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, e: string) => {
     if (e.length === 5) return String.fromCharCode(parseInt(e.slice(1), 16));
-    return ({ t: "\t", n: "\n", r: "\r", f: "\f" } as Record<string, string>)[e] ?? e;
+    return ESCAPES[e] ?? e;
   });
 }
