@@ -22,7 +22,10 @@ import type { ContentScanner, EntryKind, LayerAnalysis } from "./types.js";
 export interface WalkOptions {
   image: string;
   analyzers: readonly AnyAnalyzer[];
-  /** Where big files claimed by random-access analyzers go instead of memory; kept in memory when absent. */
+  /**
+   * Where big files claimed only by random-access analyzers go instead of
+   * memory; they are kept in memory when this is absent.
+   */
   spill?: SpillOptions;
   /** Run over every regular text file, claimed or not (secrets). */
   scanners?: readonly ContentScanner[];

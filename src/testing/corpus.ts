@@ -10,7 +10,10 @@ export interface ExpectedImage {
     os: Record<string, string>;
     dpkg: { name: string; version: string; arch: string }[];
     apk: { name: string; version: string; arch: string }[];
-    /** Regular .jar files: each pom.properties as `group:artifact:version`, else the manifest's title and version. */
+    /**
+     * Regular .jar files: each pom.properties as `group:artifact:version`, else
+     * the manifest's title and version.
+     */
     jars: { path: string; maven: string[]; manifest?: { title?: string; version?: string } }[];
     go: {
       path: string;

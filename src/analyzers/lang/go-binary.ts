@@ -101,8 +101,10 @@ function isLocalReplacement(replace: GoModule): boolean {
   );
 }
 
-const VERSION_VARIABLE =
-  /-X[= ]?'?(?:main|[\w./-]+\/(?:version|buildinfo|build))\.(?:[vV]ersion|gitVersion)=v?(\d+\.\d+\.\d+(?:[-+][\w.+-]*)?)/;
+const VERSION_VARIABLE = new RegExp(
+  String.raw`-X[= ]?'?(?:main|[\w./-]+/(?:version|buildinfo|build))` +
+    String.raw`\.(?:[vV]ersion|gitVersion)=v?(\d+\.\d+\.\d+(?:[-+][\w.+-]*)?)`,
+);
 
 function ldflagsVersion(ldflags: string | undefined): string | undefined {
   const m = ldflags ? VERSION_VARIABLE.exec(ldflags) : null;

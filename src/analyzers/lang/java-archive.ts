@@ -107,7 +107,8 @@ async function readArchive(
     warn(
       walk,
       "UNSAFE_ARCHIVE_ENTRY",
-      `${where(prefix)}${unsafe.length} entry name(s) point outside the archive (${first}…); those entries were ignored`,
+      `${where(prefix)}${unsafe.length} entry name(s) point outside the archive ` +
+        `(${first}…); those entries were ignored`,
     );
   }
   const entries = listing.entries.filter((e) => !e.unsafe);
@@ -172,7 +173,9 @@ async function readNested(
     );
   }
   if (walk.archives >= limits.maxArchives) {
-    const message = `${name}: more than ${limits.maxArchives} nested archives; it and the rest were not read`;
+    const message =
+      `${name}: more than ${limits.maxArchives} nested archives; ` +
+      "it and the rest were not read";
     return limit(walk, "archives", message);
   }
   if (entry.method !== 0 && entry.size > limits.maxNestedBytes) {

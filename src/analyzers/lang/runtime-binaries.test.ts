@@ -127,7 +127,13 @@ describe("toolchain and JDK version files", () => {
   it("reads a JDK release file, keeping who built it", () => {
     // The shape of Temurin's release file (keys and quoting as the JDK build writes them).
     const text =
-      'IMPLEMENTOR="Eclipse Adoptium"\nIMPLEMENTOR_VERSION="Temurin-17.0.13+11"\nJAVA_RUNTIME_VERSION="17.0.13+11"\nJAVA_VERSION="17.0.13"\nJAVA_VERSION_DATE="2024-10-15"\n';
+      [
+        'IMPLEMENTOR="Eclipse Adoptium"',
+        'IMPLEMENTOR_VERSION="Temurin-17.0.13+11"',
+        'JAVA_RUNTIME_VERSION="17.0.13+11"',
+        'JAVA_VERSION="17.0.13"',
+        'JAVA_VERSION_DATE="2024-10-15"',
+      ].join("\n") + "\n";
     const out = parseJdkRelease(text);
     assert.deepEqual(out.packages, [
       {

@@ -113,7 +113,8 @@ class Reader {
     if (length > MAX_HEADER_BYTES) throw new Malformed(`${what}: ${length} bytes is implausible`);
     if (offset < 0 || offset + length > this.source.size) {
       throw new Malformed(
-        `truncated: the file ends at ${this.source.size} bytes, before ${what} (${length} bytes at ${offset})`,
+        `truncated: the file ends at ${this.source.size} bytes, ` +
+          `before ${what} (${length} bytes at ${offset})`,
       );
     }
     return this.source.read(offset, length);
@@ -268,7 +269,9 @@ async function readPe(r: Reader): Promise<ObjectFile> {
     const size = Math.min(virtualSize || rawSize, rawSize);
     const addr = imageBase + r.u32(b, 12);
     if (offset + size > r.source.size) {
-      damage ??= `truncated: a section at ${offset}+${size} runs past the end of the ${r.source.size}-byte file`;
+      damage ??=
+        `truncated: a section at ${offset}+${size} runs past the end ` +
+        `of the ${r.source.size}-byte file`;
       continue;
     }
     const writable = (r.u32(b, 36) & SCN_MEM_WRITE) !== 0;
