@@ -31,13 +31,20 @@ import { dpkgDistrolessAnalyzer } from "./pkg/dpkg-distroless.js";
 import { dpkgStatusAnalyzer } from "./pkg/dpkg-status.js";
 import { embeddedSbomAnalyzer } from "./pkg/embedded-sbom.js";
 import { rpmAnalyzer } from "./pkg/rpm/analyzer.js";
-import type { Analyzer } from "./types.js";
+import { cargoLockAnalyzer } from "./lang/cargo-lock.js";
+import { goBinaryAnalyzer } from "./lang/go-binary.js";
+import { goToolchainAnalyzer } from "./lang/go-toolchain.js";
+import { javaArchiveAnalyzer } from "./lang/java-archive.js";
+import { jdkReleaseAnalyzer } from "./lang/jdk-release.js";
+import { runtimeBinariesAnalyzer } from "./lang/runtime-binaries.js";
+import { rustBinaryAnalyzer } from "./lang/rust-binary.js";
+import type { AnyAnalyzer } from "./types.js";
 
 /**
  * Every analyzer vigil runs, in one place. Adding an analyzer means writing
  * its file and listing it here; a test fails if a file is left out.
  */
-export const analyzers: readonly Analyzer[] = [
+export const analyzers: readonly AnyAnalyzer[] = [
   osReleaseAnalyzer,
   lsbReleaseAnalyzer,
   alpineReleaseAnalyzer,
@@ -71,4 +78,11 @@ export const analyzers: readonly Analyzer[] = [
   composerLockAnalyzer,
   dotnetDepsAnalyzer,
   nugetLockAnalyzer,
+  javaArchiveAnalyzer,
+  goBinaryAnalyzer,
+  rustBinaryAnalyzer,
+  cargoLockAnalyzer,
+  runtimeBinariesAnalyzer,
+  jdkReleaseAnalyzer,
+  goToolchainAnalyzer,
 ];

@@ -1,4 +1,4 @@
-import type { Analyzer, OsFact } from "../analyzers/types.js";
+import type { AnyAnalyzer, OsFact } from "../analyzers/types.js";
 import { VigilError } from "../errors.js";
 import { MergedView } from "../layers/merge.js";
 import { layerSecrets, totalStats } from "../secrets/collect.js";
@@ -32,7 +32,7 @@ type LayeredFinding = FileFinding & { layer: number };
 export function buildInventory(
   source: ImageSource,
   layers: readonly LayerAnalysis[],
-  analyzers: readonly Analyzer[],
+  analyzers: readonly AnyAnalyzer[],
 ): Inventory {
   const image = imageMetadata(source);
   const view = new MergedView(layers);
@@ -111,12 +111,16 @@ function imageMetadata(source: ImageSource): ImageMetadata {
  * A file vigil reads may be a symlink in the final image (etc/os-release is
  * one on Debian). Its target is read when an analyzer claims that path too;
  * a loop is an error, a target nobody read is a warning.
+ * note: only buffer analyzers' paths count. Random-access analyzers claim
+ * binaries and archives by name patterns where they lie; a symlink to one
+ * (log4j-1.2.jar → log4j-1.2-1.2.17.jar) is an alias, not a moved database.
  */
 function checkClaimedLinks(
   view: MergedView,
-  analyzers: readonly Analyzer[],
+  all: readonly AnyAnalyzer[],
   image: string,
 ): ScanWarning[] {
+  const analyzers = all.filter((a) => a.access !== "random");
   const claimed = (p: string) => analyzers.some((a) => a.claims(p));
   const warnings: ScanWarning[] = [];
 

@@ -18,22 +18,35 @@ export function purlFor(pkg: PackageRecord, os: OsInfo | undefined): string {
     }
   }
 
-  const [namespace, name] = splitName(pkg, os);
+  const { namespace, name } = nameParts(pkg, os);
   return new PackageURL(pkg.type, namespace, name, version, qualifiers).toString();
 }
 
 /**
- * Names that carry their namespace (`@scope/name` for npm, `vendor/name` for
- * composer) are split as the purl spec wants; packageurl-js then encodes the
- * `@` and lowercases what the spec says is case-insensitive (PyPI, composer).
+ * Where vigil's name holds the purl namespace too: npm's `@scope/name`,
+ * composer's `vendor/name`, Maven's `group:artifact`, Go's module path
+ * (namespace up to the last `/`). packageurl-js then encodes the `@` and
+ * lowercases what the spec says is case-insensitive (PyPI, composer);
+ * sbom/read/packages.ts joins the parts back the same way.
  */
-function splitName(pkg: PackageRecord, os: OsInfo | undefined): [string | undefined, string] {
-  const slash = pkg.name.lastIndexOf("/");
-  const scoped = pkg.type === "npm" && pkg.name.startsWith("@");
-  if (slash > 0 && (scoped || pkg.type === "composer")) {
-    return [pkg.name.slice(0, slash), pkg.name.slice(slash + 1)];
+function nameParts(pkg: PackageRecord, os: OsInfo | undefined) {
+  const cut = namespaceCut(pkg);
+  if (cut <= 0) return { namespace: osNamespace(pkg, os), name: pkg.name };
+  return { namespace: pkg.name.slice(0, cut), name: pkg.name.slice(cut + 1) };
+}
+
+function namespaceCut(pkg: PackageRecord): number {
+  switch (pkg.type) {
+    case "maven":
+      return pkg.name.indexOf(":");
+    case "golang":
+    case "composer":
+      return pkg.name.lastIndexOf("/");
+    case "npm":
+      return pkg.name.startsWith("@") ? pkg.name.lastIndexOf("/") : -1;
+    default:
+      return -1;
   }
-  return [osNamespace(pkg, os), pkg.name];
 }
 
 // The purl spec's examples name the vendor: pkg:rpm/redhat/…, pkg:rpm/opensuse/….

@@ -2,17 +2,31 @@ import { createHash, type Hash } from "node:crypto";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
-import type { Analyzer } from "../analyzers/types.js";
+import type {
+  Analyzer,
+  AnalyzerOutput,
+  AnyAnalyzer,
+  EntryFacts,
+  FileAnalyzer,
+  FileInput,
+} from "../analyzers/types.js";
 import { VigilError } from "../errors.js";
 import type { LayerBlob } from "../source/types.js";
-import { looksBinary } from "../util/binary.js";
+import { memorySource } from "../util/byte-source.js";
+import { countSkip, readEntryContent, Scratch, type EntryContent } from "./content.js";
 import { decoderFor, detectCompression } from "./decompress.js";
 import { basename, dirname, joinPath, normalizeEntryPath } from "./paths.js";
+import type { SpillOptions } from "./spill.js";
 import type { ContentScanner, EntryKind, LayerAnalysis } from "./types.js";
 
 export interface WalkOptions {
   image: string;
-  analyzers: readonly Analyzer[];
+  analyzers: readonly AnyAnalyzer[];
+  /**
+   * Where big files claimed only by random-access analyzers go instead of
+   * memory; they are kept in memory when this is absent.
+   */
+  spill?: SpillOptions;
   /** Run over every regular text file, claimed or not (secrets). */
   scanners?: readonly ContentScanner[];
   /** Uncompressed bytes one layer may expand to before it is treated as a bomb. */
@@ -97,6 +111,7 @@ async function readEntries(
   where: string,
 ): Promise<void> {
   const captured = new Map<string, Buffer>();
+  const scratch = new Scratch();
   for await (const entry of extract) {
     const header = entry.header;
     const checked = normalizeEntryPath(header.name);
@@ -118,30 +133,77 @@ async function readEntries(
     if (kind === "l") result.links.set(path, header.linkname ?? "");
     if (kind === "h") recordHardLink(path, header.linkname ?? "", result, where);
 
-    const claimers = opts.analyzers.filter((a) => a.claims(path));
-    if (claimers.length > 0 && kind === "o") {
+    const named = opts.analyzers.filter((a) => a.claims(path));
+    if (named.length > 0 && kind === "o") {
       // A fifo, device or sparse file where a database should be: say so.
       result.warnings.push(notRegular(path, header.type, result.index));
     }
-    // A hard link's content is its target's, scanned under the target's name.
-    const scanners = kind === "f" ? (opts.scanners ?? []) : [];
-    if ((claimers.length === 0 && scanners.length === 0) || (kind !== "f" && kind !== "h")) {
+    if (kind === "h") {
+      analyseHardLink(path, named, captured, result);
       entry.resume();
       continue;
     }
-    const size = header.size ?? 0;
-    const content =
-      kind === "h"
-        ? linkedContent(path, captured, result)
-        : claimers.length > 0
-          ? await readClaimed(entry, path, size, claimers, result)
-          : await readScanned(entry, size, scanners, result);
-    entry.resume();
-    if (content) {
-      if (kind === "f" && claimers.length > 0) captured.set(path, content);
-      runAnalyzers(path, content, claimers, result);
-      runScanners(path, content, scanners, result);
+
+    const facts = { path, size: header.size ?? 0, mode: header.mode ?? 0 };
+    const claimers =
+      kind === "f" ? [...named, ...claimedByFacts(opts.analyzers, named, facts)] : [];
+    const scanners = kind === "f" ? (opts.scanners ?? []) : [];
+    if (claimers.length === 0 && scanners.length === 0) {
+      entry.resume();
+      continue;
     }
+
+    const plan = { path, size: facts.size, claimers, scanners, spill: opts.spill, scratch };
+    const content = await readEntryContent(entry, plan, result);
+    try {
+      if (content.buffer && content.claimers.some(isBufferAnalyzer)) {
+        captured.set(path, content.buffer);
+      }
+      await runAnalyzers(path, content, result);
+      await runScanners(path, content, scanners, result);
+    } finally {
+      await content.spilled?.dispose();
+    }
+  }
+}
+
+/** Claims by mode or size are asked only of analyzers the name did not already win. */
+function claimedByFacts(
+  analyzers: readonly AnyAnalyzer[],
+  named: readonly AnyAnalyzer[],
+  facts: EntryFacts,
+): AnyAnalyzer[] {
+  return analyzers.filter(
+    (a) => a.claimsEntry !== undefined && !named.includes(a) && a.claimsEntry(facts),
+  );
+}
+
+const isBufferAnalyzer = (a: AnyAnalyzer): a is Analyzer => a.access !== "random";
+
+/**
+ * A hard link has no data of its own in the tar; buffer analyzers read its
+ * target's content when that was itself a claimed file of this layer.
+ * note: random-access analyzers skip hard links: their target is a file of
+ * this layer, analysed under its own name, and is not kept in memory; the
+ * link's own path is not reported (issue 2).
+ */
+function analyseHardLink(
+  path: string,
+  named: readonly AnyAnalyzer[],
+  captured: Map<string, Buffer>,
+  result: LayerAnalysis,
+): void {
+  const claimers = named.filter(isBufferAnalyzer);
+  if (claimers.length === 0) return;
+  const content = linkedContent(path, captured, result);
+  if (!content) return;
+  for (const analyzer of claimers) {
+    if (content.length > analyzer.maxBytes) continue;
+    result.findings.push({
+      path,
+      analyzer: analyzer.id,
+      output: analyzer.analyze({ path, content }),
+    });
   }
 }
 
@@ -224,90 +286,57 @@ function recordHardLink(path: string, target: string, result: LayerAnalysis, whe
   result.links.set(path, checked.path);
 }
 
-async function readClaimed(
-  entry: Readable,
+/** Spilled files are far over any scanner's limit unless a test set the threshold lower. */
+async function runScanners(
   path: string,
-  size: number,
-  claimers: Analyzer[],
-  result: LayerAnalysis,
-): Promise<Buffer | undefined> {
-  const limit = Math.max(...claimers.map((a) => a.maxBytes));
-  if (size > limit) {
-    entry.resume();
-    result.warnings.push({
-      code: "FILE_TOO_LARGE",
-      message: `skipped: ${size} bytes is over the ${limit}-byte limit for this file`,
-      layer: result.index,
-      path: `/${path}`,
-    });
-    return undefined;
-  }
-
-  const chunks: Buffer[] = [];
-  for await (const chunk of entry) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/**
- * Reads an unclaimed file for the content scanners. Skips, with the reason
- * counted: files over their size limit, and binaries (a NUL in the first
- * chunk), which are drained without being kept.
- */
-async function readScanned(
-  entry: Readable,
-  size: number,
+  content: EntryContent,
   scanners: readonly ContentScanner[],
   result: LayerAnalysis,
-): Promise<Buffer | undefined> {
-  if (size === 0) return undefined;
-  if (size > Math.max(...scanners.map((s) => s.maxBytes))) {
-    countSkip(result, "too-large");
-    return undefined;
-  }
-
-  // note: drained to the end rather than left early, which would destroy the entry.
-  const chunks: Buffer[] = [];
-  let binary = false;
-  for await (const chunk of entry) {
-    binary ||= chunks.length === 0 && looksBinary(chunk as Buffer);
-    if (!binary) chunks.push(chunk as Buffer);
-  }
-  if (!binary) return Buffer.concat(chunks);
-  countSkip(result, "binary");
-  return undefined;
-}
-
-function runScanners(
-  path: string,
-  content: Buffer,
-  scanners: readonly ContentScanner[],
-  result: LayerAnalysis,
-) {
+): Promise<void> {
+  const size = content.buffer?.length ?? content.spilled?.size;
+  if (size === undefined) return;
   for (const scanner of scanners) {
-    if (content.length > scanner.maxBytes) {
+    if (size > scanner.maxBytes) {
       countSkip(result, "too-large");
       continue;
     }
-    const output = scanner.scan(path, content);
+    const bytes = content.buffer ?? (await content.spilled?.read(0, size));
+    if (!bytes) return;
+    const output = scanner.scan(path, bytes);
     if (output.skipped) countSkip(result, output.skipped);
     else {
       result.contentScan.files += 1;
-      result.contentScan.bytes += content.length;
+      result.contentScan.bytes += bytes.length;
     }
     result.secrets.push(...(output.secrets ?? []));
   }
 }
 
-function countSkip(result: LayerAnalysis, reason: string) {
-  const skipped = result.contentScan.skipped;
-  skipped[reason] = (skipped[reason] ?? 0) + 1;
+/**
+ * The one place analyzers run. Buffer analyzers get the bytes; random-access
+ * ones get a source over memory or the spill file, and what they throw (a
+ * parser bug on a hostile binary) becomes a warning on that file.
+ */
+async function runAnalyzers(path: string, content: EntryContent, result: LayerAnalysis) {
+  const source = content.spilled ?? (content.buffer && memorySource(content.buffer));
+  if (!source) return;
+
+  for (const analyzer of content.claimers) {
+    if (source.size > analyzer.maxBytes) continue;
+    let output: AnalyzerOutput;
+    if (analyzer.access === "random") output = await analyzeFile(analyzer, { path, source });
+    else if (content.buffer) output = analyzer.analyze({ path, content: content.buffer });
+    else continue;
+    result.findings.push({ path, analyzer: analyzer.id, output });
+  }
 }
 
-function runAnalyzers(path: string, content: Buffer, claimers: Analyzer[], result: LayerAnalysis) {
-  for (const analyzer of claimers) {
-    if (content.length > analyzer.maxBytes) continue;
-    const output = analyzer.analyze({ path, content });
-    result.findings.push({ path, analyzer: analyzer.id, output });
+async function analyzeFile(analyzer: FileAnalyzer, input: FileInput): Promise<AnalyzerOutput> {
+  try {
+    return await analyzer.analyze(input);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return { warnings: [{ code: "ANALYZER_FAILED", message: `${analyzer.id}: ${reason}` }] };
   }
 }
 

@@ -56,6 +56,25 @@ describe("cdxgen's SBOM of debian-app against vigil's inventory", () => {
     assert.equal(vigil.filter((p) => p.sourceName !== p.name).length, 110);
   });
 
+  it("names the same jars, but for log4j 1.2, which has only a manifest", async () => {
+    const maven = (inv: { packages: { type: string; name: string; version: string }[] }) =>
+      inv.packages
+        .filter((p) => p.type === "maven")
+        .map(key)
+        .sort();
+    const ours = maven(await inventoryOf(debianApp));
+    const theirs = maven(cdxgen);
+
+    const both = ours.filter((p) => theirs.includes(p));
+    assert.equal(both.length, 4);
+    // cdxgen guesses from the bundle name and file name; vigil takes the
+    // manifest's Implementation-Title, which gives the artifact's real name.
+    assert.deepEqual(
+      [ours.filter((p) => !both.includes(p)), theirs.filter((p) => !both.includes(p))],
+      [["log4j:log4j@1.2.17"], ["org.apache.log4j:log4j-1.2@1.2.17"]],
+    );
+  });
+
   it("finds vigil's npm advisories in cdxgen's SBOM, and two of a removed package", async () => {
     // The shared data has no Debian 12 advisories, so only language packages match.
     const db = VulnDb.open(await sharedDb());

@@ -1,10 +1,13 @@
 import { availableParallelism } from "node:os";
+import path from "node:path";
 import { analyzers as allAnalyzers } from "../analyzers/index.js";
 import { LayerCache } from "../cache/layer-cache.js";
-import type { Analyzer } from "../analyzers/types.js";
+import type { AnyAnalyzer } from "../analyzers/types.js";
+import { cacheDir } from "../config/paths.js";
 import { buildInventory } from "../inventory/build.js";
 import type { Inventory } from "../inventory/types.js";
 import type { ContentScanner, LayerAnalysis } from "../layers/types.js";
+import { DEFAULT_SPILL_ABOVE_BYTES } from "../layers/spill.js";
 import { walkLayer } from "../layers/walk.js";
 import { decodeAnalysis, encodeAnalysis, moveToIndex } from "../cache/serialize.js";
 import { openImage } from "../source/index.js";
@@ -13,7 +16,11 @@ import type { ImageSource, LayerBlob, SourceOptions } from "../source/types.js";
 export interface InventoryOptions {
   platform?: string;
   maxLayerBytes?: number;
-  analyzers?: readonly Analyzer[];
+  analyzers?: readonly AnyAnalyzer[];
+  /** Where files too big for memory are copied while analysed (default `<cache dir>/tmp`). */
+  spillDir?: string;
+  /** Files bigger than this are spilled rather than held in memory (default 32 MiB). */
+  spillAboveBytes?: number;
   /** Called with uncompressed bytes as layers are read, for progress display. */
   onProgress?: (event: { layer: number; layers: number; bytes: number }) => void;
   /** Run over every text file of every layer (the secret scanner); none when absent. */
@@ -101,6 +108,10 @@ async function analyseLayer(
     analyzers: opts.analyzers ?? allAnalyzers,
     scanners: opts.contentScanners,
     maxLayerBytes: opts.maxLayerBytes ?? DEFAULT_MAX_LAYER_BYTES,
+    spill: {
+      dir: opts.spillDir ?? path.join(cacheDir(), "tmp"),
+      aboveBytes: opts.spillAboveBytes ?? DEFAULT_SPILL_ABOVE_BYTES,
+    },
     onProgress: (bytes) =>
       opts.onProgress?.({ layer: layer.index, layers: source.layers.length, bytes }),
   });
@@ -116,7 +127,7 @@ async function analyseLayer(
  * secret rules, or one without the secret scanner, keys its own entries).
  */
 export function readerSetVersion(
-  analyzers: readonly Analyzer[],
+  analyzers: readonly AnyAnalyzer[],
   scanners: readonly ContentScanner[] = [],
 ): string {
   return [...analyzers, ...scanners].map((r) => `${r.id}@${r.version}`).join(",");

@@ -15,6 +15,20 @@ export interface ExpectedImage {
     npmOther: { name: string; version: string; path: string }[];
     /** Python distributions; `path` is the .dist-info or .egg-info directory. */
     python: { name: string; version: string; kind: string; path: string }[];
+    /**
+     * Regular .jar files: each pom.properties as `group:artifact:version`, else
+     * the manifest's title and version.
+     */
+    jars: { path: string; maven: string[]; manifest?: { title?: string; version?: string } }[];
+    go: {
+      path: string;
+      goVersion: string;
+      mainPackage: string;
+      main: string | null;
+      deps: string[];
+    }[];
+    /** Binaries with a cargo-auditable section. */
+    rust: { path: string }[];
   };
   history: { created_by?: string; empty_layer?: boolean }[];
 }

@@ -12,6 +12,8 @@ export interface FixtureEntry {
   type?: "file" | "directory" | "symlink" | "link" | "fifo";
   content?: string | Buffer;
   linkname?: string;
+  /** Permission bits; 0o644 when absent. */
+  mode?: number;
 }
 
 export interface FixtureLayer {
@@ -35,7 +37,13 @@ export async function tarOf(entries: FixtureEntry[]): Promise<Buffer> {
     // tar-stream writes special types from the header alone.
     await new Promise<void>((resolve, reject) =>
       pack.entry(
-        { name: e.name, type, linkname: e.linkname, size: body?.length ?? 0, mode: 0o644 },
+        {
+          name: e.name,
+          type,
+          linkname: e.linkname,
+          size: body?.length ?? 0,
+          mode: e.mode ?? 0o644,
+        },
         body,
         (err) => (err ? reject(err) : resolve()),
       ),

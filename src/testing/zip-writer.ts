@@ -1,36 +1,53 @@
-// Test-only: writes a zip (stored entries, no compression) from names and
-// bytes, to make OSV exports with chosen records, broken ones included.
+// Test-only: writes a zip from names and bytes, stored or deflated, to make
+// OSV exports and Java archives with chosen entries, broken ones included.
 import { writeFileSync } from "node:fs";
-import { crc32 } from "node:zlib";
+import { crc32, deflateRawSync } from "node:zlib";
 
-export function writeZip(file: string, entries: { name: string; data: Buffer }[]): void {
+export interface ZipInput {
+  name: string;
+  data: Buffer;
+  /** Deflate the entry (method 8); stored (method 0) by default. */
+  deflate?: boolean;
+  /** Record this uncompressed size instead of the true one (a lying header). */
+  declaredSize?: number;
+}
+
+export function writeZip(file: string, entries: ZipInput[]): void {
+  writeFileSync(file, zipBytes(entries));
+}
+
+export function zipBytes(entries: ZipInput[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
 
-  for (const { name, data } of entries) {
+  for (const { name, data, deflate, declaredSize } of entries) {
     const nameBuf = Buffer.from(name, "utf8");
     const crc = crc32(data);
+    const body = deflate ? deflateRawSync(data) : data;
+    const size = declaredSize ?? data.length;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(deflate ? 8 : 0, 8);
     local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(size, 22);
     local.writeUInt16LE(nameBuf.length, 26);
-    locals.push(local, nameBuf, data);
+    locals.push(local, nameBuf, body);
 
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(deflate ? 8 : 0, 10);
     central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(size, 24);
     central.writeUInt16LE(nameBuf.length, 28);
     central.writeUInt32LE(offset, 42);
     centrals.push(central, nameBuf);
-    offset += 30 + nameBuf.length + data.length;
+    offset += 30 + nameBuf.length + body.length;
   }
 
   const dir = Buffer.concat(centrals);
@@ -40,5 +57,5 @@ export function writeZip(file: string, entries: { name: string; data: Buffer }[]
   end.writeUInt16LE(entries.length, 10);
   end.writeUInt32LE(dir.length, 12);
   end.writeUInt32LE(offset, 16);
-  writeFileSync(file, Buffer.concat([...locals, dir, end]));
+  return Buffer.concat([...locals, dir, end]);
 }

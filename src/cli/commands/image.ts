@@ -2,7 +2,7 @@ import { constants } from "node:fs";
 import { access, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Option, type Command } from "commander";
-import { dbPath } from "../../config/paths.js";
+import { cacheDir, dbPath } from "../../config/paths.js";
 import { VigilError } from "../../errors.js";
 import { createLogger, LOG_LEVELS, type Logger } from "../../log.js";
 import { humanBytes } from "../../util/text.js";
@@ -165,6 +165,7 @@ async function runScan(reference: string, opts: ImageOptions, log: Logger): Prom
       platform: opts.platform,
       registry: await registryFrom(opts),
       maxLayerBytes: opts.maxLayerSize,
+      spillDir: path.join(cacheDir(opts.cacheDir), "tmp"),
       dbPath: dbPath(opts),
       log,
       freshness: freshnessFrom(opts, log),
