@@ -19,6 +19,8 @@ export type ErrorCode =
   | "BAD_FEED"
   | "BAD_SBOM"
   | "BAD_OPTION"
+  | "BAD_POLICY"
+  | "BAD_VEX"
   | "IO";
 
 export class VigilError extends Error {
