@@ -21,6 +21,7 @@ export type ErrorCode =
   | "BAD_OPTION"
   | "BAD_POLICY"
   | "BAD_VEX"
+  | "BAD_REPORT"
   | "IO";
 
 export class VigilError extends Error {

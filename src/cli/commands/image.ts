@@ -1,32 +1,33 @@
-import { constants } from "node:fs";
-import { access, stat, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { Option, type Command } from "commander";
 import { dbPath } from "../../config/paths.js";
-import { VigilError } from "../../errors.js";
 import { createLogger, LOG_LEVELS, type Logger } from "../../log.js";
 import { humanBytes } from "../../util/text.js";
 import type { Severity } from "../../match/types.js";
-import { renderJson } from "../../report/json.js";
-import { renderVdr } from "../../report/vdr.js";
-import { selectFindings, selectReport, type ScanResult } from "../../report/model.js";
-import { renderTable } from "../../report/table.js";
+import { selectReport, type ScanResult } from "../../report/model.js";
+import { REPORT_FORMATS, renderReport, type ReportFormat } from "../../report/render.js";
 import { DEFAULT_MAX_LAYER_BYTES } from "../../scan/inventory.js";
 import { loadConfig } from "../../config/file.js";
 import { DEFAULT_SCANNERS, SCANNERS, scanImage, type ScannerName } from "../../scan/scan.js";
 import { parseExitCode, parseFormat, parseList, parseSeverities, parseSize } from "../options.js";
+import { checkWritable, emit } from "../output.js";
 import { Progress } from "../progress.js";
 import { addLayerCacheOptions, layerCacheFrom, type LayerCacheFlags } from "./cache.js";
 import { addFreshnessOptions, freshnessFrom, type FreshnessFlags } from "./db.js";
+import {
+  addPolicyOptions,
+  applyPolicy,
+  exitCodeFor,
+  loadPolicyFlags,
+  readTemplate,
+  type PolicyFlags,
+} from "./policy.js";
 
-const FORMATS = ["table", "json", "cyclonedx-vdr"] as const;
-
-export interface ImageOptions extends FreshnessFlags, LayerCacheFlags {
+export interface ImageOptions extends FreshnessFlags, LayerCacheFlags, PolicyFlags {
   scanners?: ScannerName[];
   matchOsOwned?: boolean;
   config?: string;
   platform?: string;
-  format: (typeof FORMATS)[number];
+  format: ReportFormat;
   output?: string;
   severity?: Severity[];
   ignoreUnfixed?: boolean;
@@ -69,13 +70,13 @@ Examples:
     .action((reference: string, opts: ImageOptions) => scanAndReport(reference, opts));
 }
 
-/** The report, filter, database and logging options `image` and `sbom scan` share. */
+/** The report, filter, policy, database and logging options `image` and `sbom scan` share. */
 export function addReportOptions(cmd: Command): Command {
-  return addFreshnessOptions(cmd)
+  return addPolicyOptions(addFreshnessOptions(cmd))
     .option(
       "-f, --format <format>",
-      `report format: ${FORMATS.join(", ")}`,
-      parseFormat(FORMATS),
+      `report format: ${REPORT_FORMATS.join(", ")}`,
+      parseFormat(REPORT_FORMATS),
       "table",
     )
     .option("-o, --output <file>", "write the report to a file instead of stdout")
@@ -87,7 +88,7 @@ export function addReportOptions(cmd: Command): Command {
     )
     .option(
       "--exit-code <n>",
-      "exit with this code when anything is reported (after filters)",
+      "exit with this code when anything is reported (after filters); with --policy, when it denies",
       parseExitCode,
       0,
     )
@@ -123,14 +124,20 @@ export async function scanAndReport(reference: string, opts: ImageOptions): Prom
     format: opts.logFormat,
   });
   if (opts.output) await checkWritable(opts.output);
+  // Policy, exceptions, VEX and template are read first: a typo fails before the scan.
+  const policy = await loadPolicyFlags(opts);
+  const template = await readTemplate(opts);
   const scanned = await runScan(reference, opts, log);
-  const { result, findings, reported } = selectReport(scanned, {
+  const selected = selectReport(scanned, {
     severities: opts.severity,
     ignoreUnfixed: opts.ignoreUnfixed,
   });
+  const { result, findings, reported } = applyPolicy(selected, policy);
 
-  await emit(render(result, findings, opts), opts.output);
-  if (reported > 0 && opts.exitCode !== 0) process.exitCode = opts.exitCode;
+  const color = !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  await emit(renderReport(opts.format, result, findings, { color, template }), opts.output);
+  const code = exitCodeFor(result.policy, reported, opts);
+  if (code !== 0) process.exitCode = code;
 }
 
 async function runScan(reference: string, opts: ImageOptions, log: Logger): Promise<ScanResult> {
@@ -168,40 +175,5 @@ async function runScan(reference: string, opts: ImageOptions, log: Logger): Prom
   }
 }
 
-function render(
-  result: ScanResult,
-  findings: ReturnType<typeof selectFindings>,
-  opts: ImageOptions,
-) {
-  if (opts.format === "json") return renderJson(result, findings);
-  if (opts.format === "cyclonedx-vdr") return renderVdr(result, findings);
-  const color = !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  return renderTable(result, findings, { color });
-}
-
-export async function emit(text: string, output: string | undefined): Promise<void> {
-  if (!output) {
-    process.stdout.write(text);
-    return;
-  }
-  try {
-    await writeFile(output, text);
-  } catch (err) {
-    throw new VigilError("IO", `cannot write ${output}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-/** A report that cannot be written should fail before minutes of scanning, not after. */
-export async function checkWritable(output: string): Promise<void> {
-  const dir = path.dirname(path.resolve(output));
-  const info = await stat(output).catch(() => undefined);
-  if (info?.isDirectory()) {
-    throw new VigilError("IO", `--output ${output} is a directory`, { hint: "name a file" });
-  }
-  await access(dir, constants.W_OK).catch((err: unknown) => {
-    throw new VigilError("IO", `--output ${output}: cannot write in ${dir}`, {
-      cause: err,
-      hint: "create the directory first, or choose another path",
-    });
-  });
-}
+// `sbom` and `config` write their reports the same way.
+export { checkWritable, emit };
