@@ -153,9 +153,10 @@ class Checker {
     }
   }
 
-  private fail(e: Expr, message: string): never {
+  /** `shift` moves the column from where the parser placed the node (a select's dot). */
+  private fail(e: Expr, message: string, shift = 0): never {
     const at = this.positions[String(e.id)];
-    throw new ConditionError(message, at === undefined ? undefined : at + 1);
+    throw new ConditionError(message, at === undefined ? undefined : at + 1 + shift);
   }
 
   private constant(kind: string | undefined): Type {
@@ -188,7 +189,7 @@ class Checker {
       if (t === undefined) {
         const path = operand ? describe(operand) : "";
         const known = Object.keys(of).join(", ");
-        this.fail(e, `unknown field ${path}.${field} (${path} has ${known})`);
+        this.fail(e, `unknown field ${path}.${field} (${path} has ${known})`, 1);
       }
       return testOnly ? "bool" : t;
     }

@@ -67,7 +67,10 @@ export class SourceFile {
   /** Checks the whole value against a JSON schema; the first error is thrown, placed. */
   validate(check: ValidateFunction): void {
     if (check(this.value)) return;
-    const err = (check.errors ?? [])[0] as ErrorObject;
+    // An unknown field explains most other errors (a misspelt required one): it goes first.
+    const errors = check.errors ?? [];
+    const err = (errors.find((e) => e.keyword === "additionalProperties") ??
+      errors[0]) as ErrorObject;
     const path = err.instancePath
       .split("/")
       .slice(1)
@@ -123,4 +126,4 @@ function knownFields(err: ErrorObject): string | undefined {
 }
 
 /** One compiler for vigil's own file schemas; they are small and strict. */
-export const ajv = new Ajv({ allErrors: false, strict: true, verbose: true });
+export const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });

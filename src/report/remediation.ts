@@ -12,6 +12,7 @@ export interface Remediation {
   packages: string[];
   /** The lowest version that fixes every fixable finding of it. */
   fixedIn: string;
+  /** How many vulnerabilities (distinct ids) the upgrade fixes. */
   fixes: number;
   bySeverity: Record<Severity, number>;
   ids: string[];
@@ -65,8 +66,14 @@ function remediation(group: Finding[], fixable: Finding[], baseLayers: number): 
   const versions = fixable.map((f) => f.fixedVersion as string);
   const fixedIn = versions.reduce((a, b) => (scheme && scheme.compare(b, a) > 0 ? b : a));
 
+  // One vulnerability in two binaries of a source package is one fix, not two.
+  const worst = new Map<string, Severity>();
+  for (const f of fixable) {
+    const seen = worst.get(f.id);
+    if (!seen || SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf(seen)) worst.set(f.id, f.severity);
+  }
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of fixable) bySeverity[f.severity] += 1;
+  for (const severity of worst.values()) bySeverity[severity] += 1;
   const layers = group.map((f) => f.package.layer.index);
 
   return {
@@ -75,10 +82,10 @@ function remediation(group: Finding[], fixable: Finding[], baseLayers: number): 
     version: os ? (p.sourceVersion ?? p.version) : p.version,
     packages: [...new Set(group.map((f) => f.package.name))].sort(),
     fixedIn,
-    fixes: fixable.length,
+    fixes: worst.size,
     bySeverity,
-    ids: [...new Set(fixable.map((f) => f.id))].sort(),
-    unfixed: group.length - fixable.length,
+    ids: [...worst.keys()].sort(),
+    unfixed: new Set(group.filter((f) => !fixable.includes(f)).map((f) => f.id)).size,
     layer: Math.min(...layers),
     inBaseImage: layers.every((l) => l >= 0 && l < baseLayers),
   };
