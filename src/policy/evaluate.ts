@@ -64,18 +64,22 @@ export function evaluatePolicy(result: ScanResult, input: PolicyInput): PolicyOu
 /** An exception nobody owns, or that never ends, is refused unless the policy allows it. */
 function checkExceptions(exceptions: readonly Exception[], policy: Policy): void {
   for (const e of exceptions) {
-    const missing = [
-      !e.owner && !policy.allowExceptionsWithoutOwner ? "an owner" : "",
-      !e.expires && !policy.allowExceptionsWithoutExpiry ? "an expiry date" : "",
-    ].filter(Boolean);
-    if (missing.length === 0) continue;
+    const noOwner = !e.owner && !policy.allowExceptionsWithoutOwner;
+    const noExpiry = !e.expires && !policy.allowExceptionsWithoutExpiry;
+    if (!noOwner && !noExpiry) continue;
+
+    const missing = [noOwner ? "owner" : "", noExpiry ? "expiry date" : ""].filter(Boolean);
+    const allow = [
+      noOwner ? "allowExceptionsWithoutOwner" : "",
+      noExpiry ? "allowExceptionsWithoutExpiry" : "",
+    ];
     throw new VigilError(
       "BAD_POLICY",
-      `${e.source}: exception ${e.id} has no ${missing.join(" and no ").replace(/^an? /, "")}: \`${e.reason}\``,
+      `${e.source}: exception ${e.id} has no ${missing.join(" and no ")}: \`${e.reason}\``,
       {
-        hint: `give it ${missing.join(" and ")}, or set allowExceptionsWithout${
-          missing[0] === "an owner" ? "Owner" : "Expiry"
-        }: true in the policy ${policy.source}`,
+        hint: `give it an ${missing.join(" and an ")} (expires: YYYY-MM-DD), or set ${allow
+          .filter(Boolean)
+          .join(" and ")}: true in ${policy.source}`,
       },
     );
   }
