@@ -1,4 +1,5 @@
 import { VIGIL_VERSION } from "../about.js";
+import { VigilError } from "../errors.js";
 import type { Finding } from "../match/types.js";
 import { vulnerabilityKey } from "../policy/subjects.js";
 import type { Exception } from "../policy/types.js";
@@ -26,6 +27,15 @@ export function renderOpenVex(result: ScanResult, findings: readonly Finding[]):
     return [...byVuln.values()].map((group) => statement(exception, group, product));
   });
 
+  // A document must state something; an empty one would not be OpenVEX.
+  if (statements.length === 0) {
+    throw new VigilError(
+      "BAD_OPTION",
+      "--format openvex: no exception applied to a vulnerability, so there is no triage decision to write",
+      { hint: "give --exceptions FILE with exceptions for this image's vulnerabilities" },
+    );
+  }
+
   const identity = documentIdentity(image);
   const body = {
     "@context": "https://openvex.dev/ns/v0.2.0",
@@ -52,13 +62,14 @@ function statement(e: Exception, group: Finding[], product: string) {
   const products = [{ "@id": product, subcomponents }];
   const by = [e.owner, e.expires ? `until ${e.expires}` : ""].filter(Boolean).join(", ");
 
+  // OpenVEX takes a justification or an impact statement, not both: the reason goes in the notes.
   if (e.justification) {
     return {
       vulnerability,
       products,
       status: "not_affected",
       justification: e.justification,
-      impact_statement: e.reason,
+      status_notes: `${e.reason}${by ? ` (${by})` : ""}`,
     };
   }
   return {

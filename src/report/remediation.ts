@@ -70,7 +70,8 @@ function remediation(group: Finding[], fixable: Finding[], baseLayers: number): 
   const worst = new Map<string, Severity>();
   for (const f of fixable) {
     const seen = worst.get(f.id);
-    if (!seen || SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf(seen)) worst.set(f.id, f.severity);
+    if (!seen || SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf(seen))
+      worst.set(f.id, f.severity);
   }
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const severity of worst.values()) bySeverity[severity] += 1;
