@@ -126,7 +126,8 @@ function rowTable(rows: readonly Row[]): string[] {
 
 /** Text from an image cannot start markup, links, or break a table row. */
 export function md(text: string): string {
-  return text.replace(/[\r\n]+/g, " ").replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
+  // Parentheses and `!` only act after a `]`, which is escaped.
+  return text.replace(/[\r\n]+/g, " ").replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
 }
 
 /** Inside backticks only a backtick or a line break could break out. */
