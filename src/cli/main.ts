@@ -5,6 +5,7 @@ import { printable } from "../util/text.js";
 import { registerCacheCommands } from "./commands/cache.js";
 import { registerConfigCommand } from "./commands/config.js";
 import { registerDbCommands } from "./commands/db.js";
+import { registerDiffCommand } from "./commands/diff.js";
 import { registerImageCommand } from "./commands/image.js";
 import { registerPolicyCommands } from "./commands/policy.js";
 import { registerSbomCommand } from "./commands/sbom.js";
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<void> {
   registerCacheCommands(program);
   registerConfigCommand(program);
   registerPolicyCommands(program);
+  registerDiffCommand(program);
 
   try {
     await program.parseAsync(argv);

@@ -140,7 +140,11 @@ export async function scanAndReport(reference: string, opts: ImageOptions): Prom
   if (code !== 0) process.exitCode = code;
 }
 
-async function runScan(reference: string, opts: ImageOptions, log: Logger): Promise<ScanResult> {
+export async function runScan(
+  reference: string,
+  opts: ImageOptions,
+  log: Logger,
+): Promise<ScanResult> {
   const progress = new Progress("reading layers", !opts.quiet);
   const cache = layerCacheFrom(opts);
   let cached = 0;
