@@ -112,7 +112,7 @@ function vexStatements(
       const products = first.products.map((p) => p.id).join(", ") || "(none)";
       throw new VigilError(
         "BAD_VEX",
-        `${first.source}: the VEX document is about another product: \`${products}\``,
+        `${first.productsSource}: the VEX document is about another product: \`${products}\``,
         { hint: `it names neither ${image.digest} nor any package of ${names[0]}` },
       );
     }

@@ -15,6 +15,8 @@ export interface VexStatement {
   detail?: string;
   /** `file:line`. */
   source: string;
+  /** `file:line` of its products, for an error about them. */
+  productsSource: string;
 }
 
 type Path = (string | number)[];
@@ -110,6 +112,7 @@ function readOpenVex(source: SourceFile, doc: Json, at: Path): VexStatement[] {
         | string
         | undefined,
       source: `${source.name}:${source.lineOf(path) ?? 1}`,
+      productsSource: `${source.name}:${source.lineOf([...path, "products"]) ?? source.lineOf(path) ?? 1}`,
     };
   });
 }
@@ -159,6 +162,7 @@ function readCycloneDx(source: SourceFile, bom: Json): VexStatement[] {
         justification: analysis.justification as string | undefined,
         detail: analysis.detail as string | undefined,
         source: `${source.name}:${source.lineOf(path) ?? 1}`,
+        productsSource: `${source.name}:${source.lineOf([...path, "affects"]) ?? source.lineOf(path) ?? 1}`,
       },
     ];
   });
