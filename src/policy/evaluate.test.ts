@@ -256,7 +256,7 @@ describe("VEX statements", () => {
       (err: VigilError) =>
         err.code === "BAD_VEX" &&
         err.message.startsWith(
-          "other.json:8: the VEX document is about another product: `pkg:oci/other@sha256:111",
+          "other.json:10: the VEX document is about another product: `pkg:oci/other@sha256:111",
         ),
     );
   });
