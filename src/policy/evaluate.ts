@@ -27,7 +27,7 @@ export interface PolicyInput {
 export function evaluatePolicy(result: ScanResult, input: PolicyInput): PolicyOutcome {
   const { policy } = input;
   const exceptions = [...(policy?.exceptions ?? []), ...(input.exceptions ?? [])];
-  if (policy) checkExceptions(exceptions, policy);
+  checkExceptions(exceptions, policy);
   const today = input.today ?? todayUtc();
 
   const statements = vexStatements(result, input.vex ?? []);
@@ -62,10 +62,10 @@ export function evaluatePolicy(result: ScanResult, input: PolicyInput): PolicyOu
 }
 
 /** An exception nobody owns, or that never ends, is refused unless the policy allows it. */
-function checkExceptions(exceptions: readonly Exception[], policy: Policy): void {
+function checkExceptions(exceptions: readonly Exception[], policy: Policy | undefined): void {
   for (const e of exceptions) {
-    const noOwner = !e.owner && !policy.allowExceptionsWithoutOwner;
-    const noExpiry = !e.expires && !policy.allowExceptionsWithoutExpiry;
+    const noOwner = !e.owner && !policy?.allowExceptionsWithoutOwner;
+    const noExpiry = !e.expires && !policy?.allowExceptionsWithoutExpiry;
     if (!noOwner && !noExpiry) continue;
 
     const missing = [noOwner ? "owner" : "", noExpiry ? "expiry date" : ""].filter(Boolean);
@@ -79,7 +79,7 @@ function checkExceptions(exceptions: readonly Exception[], policy: Policy): void
       {
         hint: `give it an ${missing.join(" and an ")} (expires: YYYY-MM-DD), or set ${allow
           .filter(Boolean)
-          .join(" and ")}: true in ${policy.source}`,
+          .join(" and ")}: true in ${policy?.source ?? "a policy"}`,
       },
     );
   }

@@ -4,7 +4,7 @@ import { SEVERITIES, type Finding, type Severity } from "../match/types.js";
 import type { Decision } from "../policy/types.js";
 import { imageName } from "../sbom/identity.js";
 import { HTML_SCRIPT, HTML_STYLE } from "./html-assets.js";
-import { countBySeverity, findingRisk, Verdicts, type ScanResult } from "./model.js";
+import { countBySeverity, findingRisk, isExposed, Verdicts, type ScanResult } from "./model.js";
 import { remediations, remediationText, remediationWhere } from "./remediation.js";
 
 type Cell = string | { text: string; sort: string | number };
@@ -19,7 +19,7 @@ type Cell = string | { text: string; sort: string | number };
 export function renderHtml(result: ScanResult, findings: readonly Finding[]): string {
   const { inventory } = result;
   const v = new Verdicts(result.policy);
-  const exposed = inventory.image.config.exposedPorts.length > 0;
+  const exposed = isExposed(inventory.image);
   const policy = result.policy !== undefined;
   const decisionCells = (d: Decision | undefined): Cell[] => (policy ? [d?.action ?? ""] : []);
   const decisionHead = policy ? ["Policy"] : [];

@@ -6,7 +6,7 @@ import type { MisconfigFinding } from "../misconfig/types.js";
 import { riskScore } from "../policy/risk.js";
 import type { Decision, PolicyOutcome } from "../policy/types.js";
 import type { SecretFinding } from "../secrets/types.js";
-import { countBySeverity, findingRisk, Verdicts, type ScanResult } from "./model.js";
+import { countBySeverity, findingRisk, isExposed, Verdicts, type ScanResult } from "./model.js";
 import { remediations } from "./remediation.js";
 
 /**
@@ -24,7 +24,7 @@ export function renderJson(result: ScanResult, findings: readonly Finding[]): st
 export function jsonReport(result: ScanResult, findings: readonly Finding[]) {
   const { inventory } = result;
   const v = new Verdicts(result.policy);
-  const exposed = inventory.image.config.exposedPorts.length > 0;
+  const exposed = isExposed(inventory.image);
   const risk = (kind: "secret" | "misconfiguration" | "license", severity: Finding["severity"]) =>
     riskScore({ kind, severity, exposed });
   return {

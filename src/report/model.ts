@@ -100,6 +100,12 @@ function sortRisk(f: Finding): number {
   return findingRisk(f, false);
 }
 
+/** Something in the image listens: it exposes a port. */
+export function isExposed(image: ScanResult["inventory"]["image"]): boolean {
+  // An inventory read from a partial report may have no config.
+  return (image.config?.exposedPorts?.length ?? 0) > 0;
+}
+
 export function findingRisk(f: Finding, exposed: boolean): number {
   return vulnerabilityRisk(f, exposed);
 }

@@ -109,7 +109,7 @@ export function remediationWhere(r: Remediation, image: ImageMetadata): string {
     const base = image.base?.name ? ` (${image.base.name})` : "";
     return `in the base image${base}: rebuild on an updated base`;
   }
-  const createdBy = image.layers[r.layer]?.createdBy;
+  const createdBy = image.layers?.[r.layer]?.createdBy;
   const step = createdBy
     ? `: ${createdBy.length > 60 ? `${createdBy.slice(0, 57)}…` : createdBy}`
     : "";

@@ -3,7 +3,7 @@ import { VIGIL_VERSION } from "../about.js";
 import type { Finding, Severity } from "../match/types.js";
 import type { Decision } from "../policy/types.js";
 import { imageName } from "../sbom/identity.js";
-import { Verdicts, findingRisk, type ScanResult } from "./model.js";
+import { Verdicts, findingRisk, isExposed, type ScanResult } from "./model.js";
 
 /**
  * SARIF 2.1.0 for code-scanning uploads: one rule per vulnerability, secret
@@ -14,7 +14,7 @@ import { Verdicts, findingRisk, type ScanResult } from "./model.js";
  */
 export function renderSarif(result: ScanResult, findings: readonly Finding[]): string {
   const builder = new SarifBuilder(new Verdicts(result.policy));
-  const exposed = result.inventory.image.config.exposedPorts.length > 0;
+  const exposed = isExposed(result.inventory.image);
 
   for (const f of findings) builder.vulnerability(f, findingRisk(f, exposed));
   for (const s of result.inventory.secrets ?? []) {
