@@ -20,6 +20,9 @@ export type ErrorCode =
   | "BAD_FEED"
   | "BAD_SBOM"
   | "BAD_OPTION"
+  | "BAD_POLICY"
+  | "BAD_VEX"
+  | "BAD_REPORT"
   | "IO";
 
 export class VigilError extends Error {

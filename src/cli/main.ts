@@ -5,10 +5,12 @@ import { printable } from "../util/text.js";
 import { registerCacheCommands } from "./commands/cache.js";
 import { registerConfigCommand } from "./commands/config.js";
 import { registerDbCommands } from "./commands/db.js";
+import { registerDiffCommand } from "./commands/diff.js";
 import { registerImageCommand } from "./commands/image.js";
+import { registerPolicyCommands } from "./commands/policy.js";
 import { registerSbomCommand } from "./commands/sbom.js";
 
-/** Exit codes: 0 pass, 1 (or --exit-code) findings, 2 error. Documented in the README. */
+/** Exit codes: 0 pass, 1 policy denied (or --exit-code N), 2 error. Documented in the README. */
 export const EXIT_ERROR = 2;
 
 export async function main(argv: string[]): Promise<void> {
@@ -32,6 +34,8 @@ export async function main(argv: string[]): Promise<void> {
   registerSbomCommand(program);
   registerCacheCommands(program);
   registerConfigCommand(program);
+  registerPolicyCommands(program);
+  registerDiffCommand(program);
 
   try {
     await program.parseAsync(argv);

@@ -5,6 +5,7 @@ import { layerSecrets, totalStats } from "../secrets/collect.js";
 import type { FileFinding, LayerAnalysis } from "../layers/types.js";
 import type { ImageSource } from "../source/types.js";
 import { mergeDeclared } from "./declared.js";
+import { baseImageOf } from "./base-image.js";
 import { endOfLife } from "./eol.js";
 import { fileFacts } from "./files.js";
 import { attributeToOsPackages } from "./ownership.js";
@@ -104,6 +105,7 @@ function imageMetadata(source: ImageSource): ImageMetadata {
     tags: source.tags,
     layers,
     config,
+    base: baseImageOf(c),
   };
 }
 

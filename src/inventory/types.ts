@@ -108,6 +108,18 @@ export interface ImageMetadata {
   tags: string[];
   layers: LayerRef[];
   config: ImageConfigSummary;
+  /** The image it was built on, when labels or history tell (see `base-image.ts`). */
+  base?: BaseImage;
+}
+
+export interface BaseImage {
+  /** `org.opencontainers.image.base.name` and `.base.digest`, when labelled. */
+  name?: string;
+  digest?: string;
+  /** How many of the first layers are the base image's; absent when unknown. */
+  layers?: number;
+  /** What told: the OCI labels, the history, or both. */
+  from: ("label" | "history")[];
 }
 
 export interface ImageConfigSummary {

@@ -1,8 +1,13 @@
 import { VIGIL_VERSION } from "../about.js";
 import type { Package } from "../inventory/types.js";
 import type { Finding } from "../match/types.js";
+import type { LicenseFinding } from "../licenses/findings.js";
+import type { MisconfigFinding } from "../misconfig/types.js";
+import { riskScore } from "../policy/risk.js";
+import type { Decision, PolicyOutcome } from "../policy/types.js";
 import type { SecretFinding } from "../secrets/types.js";
-import { countBySeverity, type ScanResult } from "./model.js";
+import { countBySeverity, findingRisk, isExposed, Verdicts, type ScanResult } from "./model.js";
+import { remediations } from "./remediation.js";
 
 /**
  * The JSON report, schema `vigil.report/v1` (docs/json-report.md). Fields are
@@ -15,9 +20,16 @@ export function renderJson(result: ScanResult, findings: readonly Finding[]): st
   return `${JSON.stringify(jsonReport(result, findings), null, 2)}\n`;
 }
 
-/** The report as an object, for documents that hold several (one per platform). */
+/**
+ * The report as an object: what `--format json` writes, `--template` reads,
+ * and documents that hold several (one per platform) list.
+ */
 export function jsonReport(result: ScanResult, findings: readonly Finding[]) {
   const { inventory } = result;
+  const v = new Verdicts(result.policy);
+  const exposed = isExposed(inventory.image);
+  const risk = (kind: "secret" | "misconfiguration" | "license", severity: Finding["severity"]) =>
+    riskScore({ kind, severity, exposed });
   return {
     schema: JSON_SCHEMA,
     vigilVersion: VIGIL_VERSION,
@@ -35,12 +47,51 @@ export function jsonReport(result: ScanResult, findings: readonly Finding[]) {
       licenses: result.licenses?.length,
     },
     packages: inventory.packages.map(packageJson),
-    vulnerabilities: findings.map(findingJson),
-    secrets: inventory.secrets?.map(secretJson),
+    vulnerabilities: findings.map((f) => ({
+      ...findingJson(f),
+      risk: findingRisk(f, exposed),
+      decision: decisionJson(v.vulnerability(f)),
+    })),
+    secrets: inventory.secrets?.map((s) => ({
+      ...secretJson(s),
+      risk: risk("secret", s.severity),
+      decision: decisionJson(v.secret(s)),
+    })),
     secretScan: inventory.secretScan,
-    misconfigurations: result.misconfigurations,
-    licenses: result.licenses,
+    misconfigurations: result.misconfigurations?.map((m: MisconfigFinding) => ({
+      ...m,
+      risk: risk("misconfiguration", m.severity),
+      decision: decisionJson(v.misconfiguration(m)),
+    })),
+    licenses: result.licenses?.map((l: LicenseFinding) => ({
+      ...l,
+      risk: risk("license", l.severity),
+      decision: decisionJson(v.license(l)),
+    })),
+    remediation: findings.length > 0 ? remediations(inventory.image, findings) : undefined,
+    policy: result.policy ? policyJson(result.policy) : undefined,
     warnings: inventory.warnings,
+  };
+}
+
+function decisionJson(d: Decision | undefined) {
+  if (!d) return undefined;
+  return { action: d.action, by: d.by, message: d.message, vex: d.vex };
+}
+
+function policyJson(p: PolicyOutcome) {
+  return {
+    name: p.policy,
+    source: p.source,
+    passed: p.passed,
+    counts: p.counts,
+    expiredExceptions: p.expired.map((e) => ({
+      id: e.id,
+      owner: e.owner,
+      expires: e.expires,
+      reason: e.reason,
+      source: e.source,
+    })),
   };
 }
 

@@ -3,6 +3,14 @@ import type { LicenseFinding } from "../licenses/findings.js";
 import type { MisconfigFinding } from "../misconfig/types.js";
 import type { ScannerName } from "../scan/scan.js";
 import { SEVERITIES, severityRank, type Finding, type Severity } from "../match/types.js";
+import {
+  licenseKey,
+  misconfigKey,
+  secretKey,
+  vulnerabilityKey,
+  vulnerabilityRisk,
+} from "../policy/subjects.js";
+import type { Action, Decision, PolicyOutcome } from "../policy/types.js";
 
 /** What a scan produced: the inventory, the findings, and what data judged them. */
 export interface ScanResult {
@@ -14,6 +22,8 @@ export interface ScanResult {
   misconfigurations?: MisconfigFinding[];
   licenses?: LicenseFinding[];
   database?: DatabaseSummary;
+  /** What the policy, exceptions and VEX decided; absent when none was given. */
+  policy?: PolicyOutcome;
 }
 
 export interface DatabaseSummary {
@@ -64,8 +74,10 @@ export function selectReport(
   return { result: selected, findings, reported };
 }
 
+/** Highest risk first (see `policy/risk.ts`), then the most severe, then by package and id. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
+    sortRisk(b) - sortRisk(a) ||
     severityRank(a.severity) - severityRank(b.severity) ||
     a.package.name.localeCompare(b.package.name) ||
     a.package.version.localeCompare(b.package.version) ||
@@ -78,4 +90,76 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) counts[f.severity] += 1;
   return counts;
+}
+
+/**
+ * Exposure is the same for every finding of one image, so the order does not
+ * depend on it; the score shown (`findingRisk`) does.
+ */
+function sortRisk(f: Finding): number {
+  return findingRisk(f, false);
+}
+
+/** Something in the image listens: it exposes a port. */
+export function isExposed(image: ScanResult["inventory"]["image"]): boolean {
+  // An inventory read from a partial report may have no config.
+  return (image.config?.exposedPorts?.length ?? 0) > 0;
+}
+
+export function findingRisk(f: Finding, exposed: boolean): number {
+  return vulnerabilityRisk(f, exposed);
+}
+
+/** The scan's verdicts by finding key, for renderers to look findings up in. */
+export class Verdicts {
+  private readonly byKey: ReadonlyMap<string, Decision>;
+
+  constructor(readonly outcome: PolicyOutcome | undefined) {
+    this.byKey = new Map((outcome?.decisions ?? []).map((d) => [d.key, d]));
+  }
+
+  vulnerability(f: Finding): Decision | undefined {
+    return this.byKey.get(vulnerabilityKey(f));
+  }
+
+  secret(s: SecretLike): Decision | undefined {
+    return this.byKey.get(secretKey(s));
+  }
+
+  misconfiguration(m: MisconfigFinding): Decision | undefined {
+    return this.byKey.get(misconfigKey(m));
+  }
+
+  license(l: LicenseFinding): Decision | undefined {
+    return this.byKey.get(licenseKey(l));
+  }
+
+  /** Whether people should see it: everything, unless a decision ignores it. */
+  shown(d: Decision | undefined): boolean {
+    return d?.action !== "ignore";
+  }
+
+  count(action: Action): number {
+    return this.outcome?.counts[action] ?? 0;
+  }
+}
+
+type SecretLike = Parameters<typeof secretKey>[0];
+
+/** What people see: the report without the findings a decision ignored. */
+export function shownReport(
+  result: ScanResult,
+  findings: readonly Finding[],
+): { result: ScanResult; findings: Finding[] } {
+  const v = new Verdicts(result.policy);
+  const secrets = result.inventory.secrets?.filter((s) => v.shown(v.secret(s)));
+  return {
+    findings: findings.filter((f) => v.shown(v.vulnerability(f))),
+    result: {
+      ...result,
+      inventory: { ...result.inventory, secrets },
+      misconfigurations: result.misconfigurations?.filter((m) => v.shown(v.misconfiguration(m))),
+      licenses: result.licenses?.filter((l) => v.shown(v.license(l))),
+    },
+  };
 }

@@ -30,6 +30,10 @@ export const P = {
   exposedPort: "vigil:image:config:exposed-port",
   healthcheck: "vigil:image:config:healthcheck",
   layer: "vigil:image:layer:",
+  baseName: "vigil:image:base:name",
+  baseDigest: "vigil:image:base:digest",
+  baseLayers: "vigil:image:base:layers",
+  baseFrom: "vigil:image:base:from",
   osRelease: "vigil:os:release",
   osCodename: "vigil:os:codename",
   osSource: "vigil:os:source",
@@ -75,6 +79,12 @@ export function imageFacts(image: ImageMetadata): Fact[] {
   if (config.workingDir) facts.push([P.workingDir, config.workingDir]);
   for (const port of config.exposedPorts) facts.push([P.exposedPort, port]);
   if (config.healthcheck) facts.push([P.healthcheck, "true"]);
+
+  const { base } = image;
+  if (base?.name) facts.push([P.baseName, base.name]);
+  if (base?.digest) facts.push([P.baseDigest, base.digest]);
+  if (base?.layers !== undefined) facts.push([P.baseLayers, String(base.layers)]);
+  for (const from of base?.from ?? []) facts.push([P.baseFrom, from]);
 
   for (const l of image.layers) {
     const at = `${P.layer}${l.index}:`;

@@ -1,5 +1,3 @@
-import { constants } from "node:fs";
-import { access, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { cacheDir, dbPath } from "../../config/paths.js";
@@ -7,10 +5,8 @@ import { VigilError } from "../../errors.js";
 import { createLogger, LOG_LEVELS, type Logger } from "../../log.js";
 import { humanBytes } from "../../util/text.js";
 import type { Severity } from "../../match/types.js";
-import { renderJson } from "../../report/json.js";
-import { renderVdr } from "../../report/vdr.js";
-import { selectFindings, selectReport, type ScanResult } from "../../report/model.js";
-import { renderTable } from "../../report/table.js";
+import { selectReport, shownReport, type ScanResult } from "../../report/model.js";
+import { REPORT_FORMATS, renderReport, type ReportFormat } from "../../report/render.js";
 import { DEFAULT_MAX_LAYER_BYTES } from "../../scan/inventory.js";
 import { loadConfig } from "../../config/file.js";
 import { DEFAULT_SCANNERS, SCANNERS, scanImages, type ScannerName } from "../../scan/scan.js";
@@ -22,18 +18,25 @@ import {
 } from "../../report/platforms.js";
 import { addRegistryOptions, registryFrom, type RegistryFlags } from "../registry-options.js";
 import { parseExitCode, parseFormat, parseList, parseSeverities, parseSize } from "../options.js";
+import { checkWritable, emit } from "../output.js";
 import { Progress } from "../progress.js";
 import { addLayerCacheOptions, layerCacheFrom, type LayerCacheFlags } from "./cache.js";
 import { addFreshnessOptions, freshnessFrom, type FreshnessFlags } from "./db.js";
+import {
+  addPolicyOptions,
+  applyPolicy,
+  exitCodeFor,
+  loadPolicyFlags,
+  readTemplate,
+  type PolicyFlags,
+} from "./policy.js";
 
-const FORMATS = ["table", "json", "cyclonedx-vdr"] as const;
-
-export interface ImageOptions extends FreshnessFlags, LayerCacheFlags, RegistryFlags {
+export interface ImageOptions extends FreshnessFlags, LayerCacheFlags, RegistryFlags, PolicyFlags {
   scanners?: ScannerName[];
   matchOsOwned?: boolean;
   config?: string;
   platform?: string;
-  format: (typeof FORMATS)[number];
+  format: ReportFormat;
   output?: string;
   severity?: Severity[];
   ignoreUnfixed?: boolean;
@@ -77,13 +80,13 @@ Examples:
     .action((reference: string, opts: ImageOptions) => scanAndReport(reference, opts));
 }
 
-/** The report, filter, database and logging options `image` and `sbom scan` share. */
+/** The report, filter, policy, database and logging options `image` and `sbom scan` share. */
 export function addReportOptions(cmd: Command): Command {
-  return addFreshnessOptions(cmd)
+  return addPolicyOptions(addFreshnessOptions(cmd))
     .option(
       "-f, --format <format>",
-      `report format: ${FORMATS.join(", ")}`,
-      parseFormat(FORMATS),
+      `report format: ${REPORT_FORMATS.join(", ")}`,
+      parseFormat(REPORT_FORMATS),
       "table",
     )
     .option("-o, --output <file>", "write the report to a file instead of stdout")
@@ -95,7 +98,7 @@ export function addReportOptions(cmd: Command): Command {
     )
     .option(
       "--exit-code <n>",
-      "exit with this code when anything is reported (after filters)",
+      "exit with this code when anything is reported (after filters); with --policy, when it denies",
       parseExitCode,
       0,
     )
@@ -131,27 +134,46 @@ export async function scanAndReport(reference: string, opts: ImageOptions): Prom
     format: opts.logFormat,
   });
   const everyPlatform = opts.platform === ALL_PLATFORMS;
-  if (everyPlatform && opts.format === "cyclonedx-vdr") {
-    throw new VigilError("BAD_OPTION", "--format cyclonedx-vdr describes one image", {
+  if (opts.output) await checkWritable(opts.output);
+  // Policy, exceptions, VEX and template are read first: a typo fails before the scan.
+  const policy = await loadPolicyFlags(opts);
+  const template = await readTemplate(opts);
+  if (everyPlatform && opts.format !== "table" && opts.format !== "json") {
+    throw new VigilError("BAD_OPTION", `--format ${opts.format} describes one image`, {
       hint: "with --platform all use table or json, or name one platform",
     });
   }
-  if (opts.output) await checkWritable(opts.output);
 
-  const results = await runScan(reference, opts, log);
+  const results = await scanAll(reference, opts, log);
   const reports = results.map((scanned) =>
-    selectReport(scanned, { severities: opts.severity, ignoreUnfixed: opts.ignoreUnfixed }),
+    applyPolicy(
+      selectReport(scanned, { severities: opts.severity, ignoreUnfixed: opts.ignoreUnfixed }),
+      policy,
+    ),
   );
 
+  const [first] = reports as [(typeof reports)[number]];
   const text = everyPlatform
     ? renderPlatforms(reference, reports, opts)
-    : render(reports[0]?.result as ScanResult, reports[0]?.findings ?? [], opts);
+    : renderReport(opts.format, first.result, first.findings, { color: useColor(opts), template });
   await emit(text, opts.output);
-  const reported = reports.some((r) => r.reported > 0);
-  if (reported && opts.exitCode !== 0) process.exitCode = opts.exitCode;
+  // Every platform must pass: the first that fails sets the code.
+  const codes = reports.map((r) => exitCodeFor(r.result.policy, r.reported, opts));
+  const code = codes.find((c) => c !== 0) ?? 0;
+  if (code !== 0) process.exitCode = code;
 }
 
-async function runScan(reference: string, opts: ImageOptions, log: Logger): Promise<ScanResult[]> {
+/** One image's scan, for commands that compare or re-use a single result (`vigil diff`). */
+export async function runScan(
+  reference: string,
+  opts: ImageOptions,
+  log: Logger,
+): Promise<ScanResult> {
+  const [result] = await scanAll(reference, opts, log);
+  return result as ScanResult;
+}
+
+async function scanAll(reference: string, opts: ImageOptions, log: Logger): Promise<ScanResult[]> {
   const progress = new Progress("reading layers", !opts.quiet);
   const cache = layerCacheFrom(opts);
   let cached = 0;
@@ -191,46 +213,14 @@ async function runScan(reference: string, opts: ImageOptions, log: Logger): Prom
 
 function renderPlatforms(reference: string, reports: PlatformReport[], opts: ImageOptions) {
   if (opts.format === "json") return renderPlatformsJson(reference, reports);
-  return renderPlatformsTable(reports, { color: useColor(opts) });
+  // The table leaves out what an exception or VEX statement ignored, as for one image.
+  const shown = reports.map((r) => shownReport(r.result, r.findings));
+  return renderPlatformsTable(shown, { color: useColor(opts) });
 }
 
 function useColor(opts: ImageOptions): boolean {
   return !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
 }
 
-function render(
-  result: ScanResult,
-  findings: ReturnType<typeof selectFindings>,
-  opts: ImageOptions,
-) {
-  if (opts.format === "json") return renderJson(result, findings);
-  if (opts.format === "cyclonedx-vdr") return renderVdr(result, findings);
-  return renderTable(result, findings, { color: useColor(opts) });
-}
-
-export async function emit(text: string, output: string | undefined): Promise<void> {
-  if (!output) {
-    process.stdout.write(text);
-    return;
-  }
-  try {
-    await writeFile(output, text);
-  } catch (err) {
-    throw new VigilError("IO", `cannot write ${output}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-/** A report that cannot be written should fail before minutes of scanning, not after. */
-export async function checkWritable(output: string): Promise<void> {
-  const dir = path.dirname(path.resolve(output));
-  const info = await stat(output).catch(() => undefined);
-  if (info?.isDirectory()) {
-    throw new VigilError("IO", `--output ${output} is a directory`, { hint: "name a file" });
-  }
-  await access(dir, constants.W_OK).catch((err: unknown) => {
-    throw new VigilError("IO", `--output ${output}: cannot write in ${dir}`, {
-      cause: err,
-      hint: "create the directory first, or choose another path",
-    });
-  });
-}
+// `sbom` and `config` write their reports the same way.
+export { checkWritable, emit };

@@ -184,6 +184,22 @@ function imageFrom(root: SbomEntry | undefined, reference: string): ImageMetadat
     layers:
       layers.length > 0 ? layers : trivy("DiffID").map((diffId, index) => ({ index, diffId })),
     config,
+    base: baseFrom(f),
+  };
+}
+
+/** The base image as vigil wrote it: `vigil:image:base:*`. */
+function baseFrom(f: FactMap): ImageMetadata["base"] {
+  const from = f
+    .all(P.baseFrom)
+    .filter((x): x is "label" | "history" => x === "label" || x === "history");
+  if (from.length === 0) return undefined;
+  const layers = f.get(P.baseLayers);
+  return {
+    name: f.get(P.baseName),
+    digest: f.get(P.baseDigest),
+    layers: layers === undefined ? undefined : Number(layers),
+    from,
   };
 }
 
