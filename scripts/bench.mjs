@@ -8,24 +8,20 @@
 //
 // The report goes to stdout, progress to stderr. Nothing here is asserted.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, homedir, tmpdir } from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { fail, pickMeter, sample, summarize } from "./bench-meter.mjs";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const VIGIL = path.join(REPO, "bin", "vigil.js");
 const FLOOR = path.join(REPO, "scripts", "bench-floor.mjs");
-const RUSAGE = path.join(REPO, "scripts", "bench-rusage.mjs");
 
 const IMAGES = ["debian-minimal", "debian-app", "debian-app-zstd", "alpine-3.20.3"];
 const BIG_IMAGE = "debian-big";
 const MiB = 1024 ** 2;
-
-// Reports of debian-big run to megabytes; spawnSync's default buffer is 1 MiB.
-const SPAWN = { cwd: REPO, encoding: "utf8", maxBuffer: 1 << 30 };
 
 function options() {
   const { values } = parseArgs({
@@ -38,11 +34,6 @@ function options() {
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer`);
   return { runs, big: values.big, json: values.json };
-}
-
-/** Thrown, not exited, so that the temp dir is still removed. */
-function fail(message) {
-  throw new Error(message);
 }
 
 const progress = (message) => console.error(`bench: ${message}`);
@@ -98,68 +89,6 @@ function importDb(meter, shared, tmp) {
     recordsPerSecond: rate,
     bytes: statSync(db).size,
     process: sample(run),
-  };
-}
-
-// --- measuring a child process ---------------------------------------------
-
-/**
- * Wall time is taken here, around the child. CPU time and peak RSS come from
- * GNU time when it is on PATH (it reads the child's rusage from wait4), else
- * from a preload that reports the child's own process.resourceUsage() on exit.
- */
-function pickMeter(tmp) {
-  const file = path.join(tmp, "rusage");
-  const probe = spawnSync("time", ["-f", "%M", process.execPath, "-e", ""], SPAWN);
-  if (probe.status === 0 && /^\d+\s*$/.test(probe.stderr)) {
-    return { name: "GNU time (%M %U %S)", run: (args) => gnuTime(args, file) };
-  }
-  return { name: "preload: process.resourceUsage()", run: (args) => preloaded(args, file) };
-}
-
-function gnuTime(args, file) {
-  const run = timed("time", ["-f", "%M %U %S", "-o", file, process.execPath, ...args]);
-  // When the child fails, GNU time puts "Command exited with …" on a line before.
-  const last = readFileSync(file, "utf8").trim().split("\n").at(-1);
-  const [rssKb, user, sys] = last.split(" ").map(Number);
-  return { ...run, rssKb, user, sys };
-}
-
-function preloaded(args, file) {
-  const env = { ...process.env, VIGIL_BENCH_RUSAGE: file };
-  const run = timed(process.execPath, ["--import", pathToFileURL(RUSAGE).href, ...args], env);
-  return { ...run, ...JSON.parse(readFileSync(file, "utf8")) };
-}
-
-function timed(command, args, env = process.env) {
-  const started = performance.now();
-  const child = spawnSync(command, args, { ...SPAWN, env });
-  const wall = (performance.now() - started) / 1000;
-  if (child.error || child.status !== 0) {
-    const why = child.error?.message ?? child.stderr.trim().split("\n").slice(-15).join("\n");
-    fail(`\`${args.join(" ")}\` failed (exit ${child.status}):\n${why}`);
-  }
-  return { stdout: child.stdout, wall };
-}
-
-/** The figures of one run, without its output. */
-const sample = (run) => ({ wall: run.wall, cpu: run.user + run.sys, rssKb: run.rssKb });
-
-function median(xs) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function summarize(samples) {
-  const walls = samples.map((s) => s.wall);
-  return {
-    wall: median(walls),
-    // How noisy this machine was: the spread of the runs around their median.
-    spread: (Math.max(...walls) - Math.min(...walls)) / median(walls),
-    cpu: median(samples.map((s) => s.cpu)),
-    rssMiB: median(samples.map((s) => s.rssKb)) / 1024,
-    samples,
   };
 }
 
