@@ -4,28 +4,43 @@
 // The machine may be shared and noisy, so figures are medians of N runs, and the
 // ratio vigil/floor is the number to compare between runs, not the seconds.
 //
-//   node scripts/bench.mjs [--runs N] [--big] [--json FILE]
+// On issue 9's images (debian-app, debian-app-zstd, debian-big) it also times
+// the peers a Node user could pick instead (bench-peers.mjs) and a scan without
+// the secret scanner, and it times the secret scanner on hostile texts.
 //
-// The report goes to stdout, progress to stderr. Nothing here is asserted.
+//   node scripts/bench.mjs [--runs N] [--big] [--no-peers] [--json FILE]
+//
+// The report goes to stdout, progress to stderr. Nothing here is asserted:
+// issue 9's targets are printed as pass/fail lines (bench-report.mjs).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { Buffer } from "node:buffer";
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { availableParallelism, cpus, homedir, tmpdir } from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { fail, pickMeter, sample, summarize } from "./bench-meter.mjs";
+import { countPurls, installPeers, PEERS, peersDir, runPeer } from "./bench-peers.mjs";
+import { print, targets } from "./bench-report.mjs";
+import { corpusThroughput, hostileThroughput } from "./bench-secrets.mjs";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const VIGIL = path.join(REPO, "bin", "vigil.js");
 const FLOOR = path.join(REPO, "scripts", "bench-floor.mjs");
-const RUSAGE = path.join(REPO, "scripts", "bench-rusage.mjs");
 
 const IMAGES = ["debian-minimal", "debian-app", "debian-app-zstd", "alpine-3.20.3"];
 const BIG_IMAGE = "debian-big";
-const MiB = 1024 ** 2;
-
-// Reports of debian-big run to megabytes; spawnSync's default buffer is 1 MiB.
-const SPAWN = { cwd: REPO, encoding: "utf8", maxBuffer: 1 << 30 };
+/** Issue 9's images: the peers and the secret scanner's cost are measured on these. */
+const DEEP_IMAGES = new Set(["debian-app", "debian-app-zstd", BIG_IMAGE]);
 
 function options() {
   const { values } = parseArgs({
@@ -33,16 +48,12 @@ function options() {
       runs: { type: "string", default: "5" },
       big: { type: "boolean", default: false },
       json: { type: "string" },
+      "no-peers": { type: "boolean", default: false },
     },
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer`);
-  return { runs, big: values.big, json: values.json };
-}
-
-/** Thrown, not exited, so that the temp dir is still removed. */
-function fail(message) {
-  throw new Error(message);
+  return { runs, big: values.big, json: values.json, peers: !values["no-peers"] };
 }
 
 const progress = (message) => console.error(`bench: ${message}`);
@@ -101,68 +112,6 @@ function importDb(meter, shared, tmp) {
   };
 }
 
-// --- measuring a child process ---------------------------------------------
-
-/**
- * Wall time is taken here, around the child. CPU time and peak RSS come from
- * GNU time when it is on PATH (it reads the child's rusage from wait4), else
- * from a preload that reports the child's own process.resourceUsage() on exit.
- */
-function pickMeter(tmp) {
-  const file = path.join(tmp, "rusage");
-  const probe = spawnSync("time", ["-f", "%M", process.execPath, "-e", ""], SPAWN);
-  if (probe.status === 0 && /^\d+\s*$/.test(probe.stderr)) {
-    return { name: "GNU time (%M %U %S)", run: (args) => gnuTime(args, file) };
-  }
-  return { name: "preload: process.resourceUsage()", run: (args) => preloaded(args, file) };
-}
-
-function gnuTime(args, file) {
-  const run = timed("time", ["-f", "%M %U %S", "-o", file, process.execPath, ...args]);
-  // When the child fails, GNU time puts "Command exited with …" on a line before.
-  const last = readFileSync(file, "utf8").trim().split("\n").at(-1);
-  const [rssKb, user, sys] = last.split(" ").map(Number);
-  return { ...run, rssKb, user, sys };
-}
-
-function preloaded(args, file) {
-  const env = { ...process.env, VIGIL_BENCH_RUSAGE: file };
-  const run = timed(process.execPath, ["--import", pathToFileURL(RUSAGE).href, ...args], env);
-  return { ...run, ...JSON.parse(readFileSync(file, "utf8")) };
-}
-
-function timed(command, args, env = process.env) {
-  const started = performance.now();
-  const child = spawnSync(command, args, { ...SPAWN, env });
-  const wall = (performance.now() - started) / 1000;
-  if (child.error || child.status !== 0) {
-    const why = child.error?.message ?? child.stderr.trim().split("\n").slice(-15).join("\n");
-    fail(`\`${args.join(" ")}\` failed (exit ${child.status}):\n${why}`);
-  }
-  return { stdout: child.stdout, wall };
-}
-
-/** The figures of one run, without its output. */
-const sample = (run) => ({ wall: run.wall, cpu: run.user + run.sys, rssKb: run.rssKb });
-
-function median(xs) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function summarize(samples) {
-  const walls = samples.map((s) => s.wall);
-  return {
-    wall: median(walls),
-    // How noisy this machine was: the spread of the runs around their median.
-    spread: (Math.max(...walls) - Math.min(...walls)) / median(walls),
-    cpu: median(samples.map((s) => s.cpu)),
-    rssMiB: median(samples.map((s) => s.rssKb)) / 1024,
-    samples,
-  };
-}
-
 // --- the benchmarks --------------------------------------------------------
 
 /** What every scan pays before reading a layer: node, the CLI's modules. */
@@ -173,152 +122,151 @@ function benchStartup(meter, runs) {
   return summarize(samples);
 }
 
+const scanArgs = (dir, db, cacheDir, extra = []) => [
+  VIGIL,
+  "image",
+  `oci:${dir}:latest`,
+  "--format",
+  "json",
+  "--quiet",
+  "--db",
+  db,
+  "--cache-dir",
+  cacheDir,
+  ...extra,
+];
+
+/** A scan with an empty layer cache: the cache dir is removed before and after. */
+function coldRun(meter, args, cacheDir) {
+  rmSync(cacheDir, { recursive: true, force: true });
+  const run = meter.run(args);
+  rmSync(cacheDir, { recursive: true, force: true });
+  return run;
+}
+
 /**
  * Runs vigil cold (an empty layer cache each run), vigil warm (a cache one
- * untimed scan filled) and the floor alternately, so that a burst of load
- * from another user of the machine lands on all of them rather than on one.
+ * untimed scan filled), the floor, and on issue 9's images vigil without the
+ * secret scanner and each peer, alternately, so that a burst of load from
+ * another user of the machine lands on all of them rather than on one.
  */
-function benchImage(meter, name, dir, db, runs, tmp) {
-  progress(`${name}: ${runs} runs`);
-  const scan = (cacheDir) => [
-    VIGIL,
-    "image",
-    `oci:${dir}:latest`,
-    "--format",
-    "json",
-    "--quiet",
-    "--db",
-    db,
-    "--cache-dir",
-    cacheDir,
-  ];
+function benchImage(meter, name, ctx) {
+  const deep = DEEP_IMAGES.has(name);
+  progress(`${name}: ${ctx.runs} runs${deep ? ", with the peers and without secrets too" : ""}`);
+  const dir = layoutOf(ctx.corpus, name);
+  const scan = (cacheDir, extra) => scanArgs(dir, ctx.db, cacheDir, extra);
   const floor = [FLOOR, dir];
-  const coldDir = path.join(tmp, `cold-${name}`);
-  const warmDir = path.join(tmp, `warm-${name}`);
+  const cache = (kind) => path.join(ctx.tmp, `${kind}-${name}`);
 
   // A first, untimed pass reads the blobs into the page cache and sizes the image;
   // a first scan fills the warm cache.
   const image = JSON.parse(meter.run(floor).stdout);
-  const warmReport = meter.run(scan(warmDir)).stdout;
-  const coldRuns = [];
-  const warmRuns = [];
-  const floorRuns = [];
+  const warmReport = meter.run(scan(cache("warm"))).stdout;
+  const lanes = deep ? peerLanes(ctx, name) : [];
+  const runs = { cold: [], warm: [], floor: [], noSecrets: [] };
   let report;
-  for (let i = 0; i < runs; i++) {
-    rmSync(coldDir, { recursive: true, force: true });
-    const run = meter.run(scan(coldDir));
-    report = run.stdout;
-    coldRuns.push(sample(run));
-    warmRuns.push(sample(meter.run(scan(warmDir))));
-    floorRuns.push(sample(meter.run(floor)));
-  }
-  rmSync(coldDir, { recursive: true, force: true });
+  let noSecretsReport;
+  for (let i = 0; i < ctx.runs; i++) {
+    if (ctx.runs > 1) progress(`${name}: run ${i + 1} of ${ctx.runs}`);
+    const cold = coldRun(meter, scan(cache("cold")), cache("cold"));
+    report = cold.stdout;
+    runs.cold.push(sample(cold));
+    runs.warm.push(sample(meter.run(scan(cache("warm")))));
+    runs.floor.push(sample(meter.run(floor)));
+    if (!deep) continue;
 
-  const { summary } = JSON.parse(report);
-  if (JSON.stringify(JSON.parse(warmReport).summary) !== JSON.stringify(summary)) {
+    const plain = coldRun(meter, scan(cache("vuln"), ["--scanners", "vuln"]), cache("vuln"));
+    noSecretsReport = plain.stdout;
+    runs.noSecrets.push(sample(plain));
+    for (const lane of lanes) runLane(meter, lane, ctx);
+  }
+
+  const cold = JSON.parse(report);
+  checkSame(name, cold, JSON.parse(warmReport), noSecretsReport && JSON.parse(noSecretsReport));
+  const result = {
+    name,
+    deep,
+    ...image,
+    packages: cold.summary.packages,
+    vulnerabilities: cold.summary.vulnerabilities,
+    counts: countPurls(cold.packages.map((p) => p.purl)),
+    vigil: summarize(runs.cold),
+    warm: summarize(runs.warm),
+    floor: summarize(runs.floor),
+  };
+  if (!deep) return result;
+
+  const { bytes, files } = cold.secretScan;
+  const secrets = { files, ...corpusThroughput(bytes, runs.cold, runs.noSecrets) };
+  return { ...result, secrets, peers: lanes.map(laneResult) };
+}
+
+/** The scans must agree on what is in the image, or the comparison means nothing. */
+function checkSame(name, cold, warm, noSecrets) {
+  if (JSON.stringify(warm.summary) !== JSON.stringify(cold.summary)) {
     fail(`${name}: the warm scan's summary differs from the cold scan's`);
   }
-  return {
-    name,
-    ...image,
-    packages: summary.packages,
-    vulnerabilities: summary.vulnerabilities,
-    vigil: summarize(coldRuns),
-    warm: summarize(warmRuns),
-    floor: summarize(floorRuns),
-  };
+  if (noSecrets && noSecrets.summary.packages !== cold.summary.packages) {
+    fail(`${name}: the \`--scanners vuln\` scan found other packages than the default scan`);
+  }
 }
 
-// --- the report --------------------------------------------------------------
+// --- the peers ---------------------------------------------------------------
 
-const fixed = (n, digits) => n.toFixed(digits);
-const mib = (bytes) => bytes / MiB;
-
-function row(r) {
-  const size = mib(r.uncompressedBytes);
-  return [
-    r.name,
-    String(r.layers),
-    fixed(mib(r.compressedBytes), 1),
-    fixed(size, 1),
-    fixed(r.vigil.wall, 2),
-    `${fixed(r.vigil.spread * 100, 0)}%`,
-    fixed(r.vigil.cpu, 2),
-    fixed(r.vigil.rssMiB, 0),
-    fixed(size / r.vigil.wall, 0),
-    r.codecs.includes("zstd") ? "zstd (fzstd)" : r.codecs.join("+"),
-    fixed(r.floor.wall, 2),
-    fixed(r.floor.cpu, 2),
-    fixed(size / r.floor.wall, 0),
-    fixed(r.vigil.wall / r.floor.wall, 2),
-    fixed(r.warm.wall, 2),
-    fixed(r.warm.rssMiB, 0),
-    String(r.packages),
-    String(r.vulnerabilities),
-  ];
+/** Installs the peers once per bench, unless --no-peers; an install failure is kept. */
+function preparePeers(opts) {
+  if (!opts.peers) return { skipped: "--no-peers" };
+  const dir = peersDir();
+  const error = installPeers(dir, progress);
+  if (error) progress(`the peers cannot run: ${error}`);
+  return { dir, error, list: PEERS };
 }
 
-const HEADER = [
-  "image",
-  "layers",
-  "comp MiB",
-  "unc MiB",
-  "cold s",
-  "spread",
-  "CPU s",
-  "RSS MiB",
-  "MiB/s",
-  "floor",
-  "floor s",
-  "floor CPU s",
-  "floor MiB/s",
-  "vigil/floor",
-  "warm s",
-  "warm RSS",
-  "pkgs",
-  "vulns",
-];
-
-/** Plain columns, so the table can be pasted into an issue as it is. */
-function table(rows) {
-  const widths = HEADER.map((_, i) => Math.max(...[HEADER, ...rows].map((r) => r[i].length)));
-  const line = (cells) =>
-    cells.map((c, i) => (i === 0 || i === 9 ? c.padEnd(widths[i]) : c.padStart(widths[i])));
-  return [HEADER, ...rows].map((cells) => line(cells).join("  ").trimEnd()).join("\n");
+/** One lane per peer on one image: its samples, what it found, or why it could not run. */
+function peerLanes(ctx, name) {
+  if (!ctx.peers.list) return [];
+  const archive = path.join(ctx.corpus, `${name}.oci.tar`);
+  const missing = existsSync(archive) ? undefined : `no ${name}.oci.tar in ${ctx.corpus}`;
+  if (!missing && !ctx.peers.error) readThrough(archive);
+  return ctx.peers.list.map((peer) => ({
+    peer,
+    archive,
+    error: ctx.peers.error ?? missing,
+    samples: [],
+  }));
 }
 
-function print(run) {
-  const { db, startup, images } = run;
-  console.log(
-    `vigil bench: node ${process.version}, ${run.cpus}; medians of ${run.runs} runs; ` +
-      `CPU time and peak RSS by ${run.meter}`,
-  );
-  console.log(
-    `vulnerability DB: ${db.records} records imported in ${fixed(db.importSeconds, 2)} s ` +
-      `(${db.recordsPerSecond} records/s), ${fixed(mib(db.bytes), 1)} MiB; ` +
-      `\`db import\` process ${fixed(db.process.wall, 2)} s wall, ` +
-      `${fixed(db.process.rssKb / 1024, 0)} MiB peak RSS`,
-  );
-  console.log(
-    `startup (\`vigil --version\`): ${fixed(startup.wall, 2)} s wall, ` +
-      `${fixed(startup.rssMiB, 0)} MiB RSS\n`,
-  );
-  console.log(table(images.map(row)));
-  console.log(`
-cold s, CPU s, RSS MiB: \`vigil image oci:DIR:latest --format json --quiet\`, one process per run,
-  each with an empty layer cache (--cache-dir in the bench's temp dir); spread = (slowest -
-  fastest) / median wall. CPU = user + system. vigil/floor compares the cold scan.
-warm s, warm RSS: the same scan with the layer cache filled by an earlier scan: it reads no
-  layer blob, only the manifest, the config and the cache entries, then matches.
-floor: a node process that decompresses the same blobs, ${run.layerConcurrency} layers at a time like vigil,
-  and discards the output: node:zlib createGunzip for gzip; fzstd's streaming Decompress,
-  the pure-JS decoder vigil uses, for zstd. Both sides include node's start.
-MiB/s: uncompressed layer bytes / median wall. MiB = 2^20 bytes.`);
+function runLane(meter, lane, ctx) {
+  if (lane.error) return;
+  const run = runPeer(meter, lane.peer, ctx.peers.dir, lane.archive, ctx.tmp);
+  // Once is enough: a peer that failed would fail the same way on the next run.
+  if (run.error) lane.error = run.error;
+  else {
+    lane.samples.push(run.sample);
+    lane.counts = run.counts;
+  }
+}
+
+function laneResult(lane) {
+  const { name, version } = lane.peer;
+  if (lane.error) return { name, version, error: lane.error };
+  return { name, version, ...summarize(lane.samples), counts: lane.counts };
+}
+
+/** The first timed run of a peer should not pay for reading its archive from disk. */
+function readThrough(file) {
+  const fd = openSync(file, "r");
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  try {
+    for (let n = 1; n > 0; ) n = readSync(fd, buffer);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 // --- main --------------------------------------------------------------------
 
-function main() {
+async function main() {
   const opts = options();
   const shared = sharedDir();
   const corpus = ensureCorpus(opts.big);
@@ -327,11 +275,14 @@ function main() {
   const tmp = mkdtempSync(path.join(tmpdir(), "vigil-bench-"));
   try {
     const meter = pickMeter(tmp);
+    const peers = preparePeers(opts);
     const db = importDb(meter, shared, tmp);
     const startup = benchStartup(meter, opts.runs);
-    const images = names.map((name) =>
-      benchImage(meter, name, layoutOf(corpus, name), db.path, opts.runs, tmp),
-    );
+    const ctx = { corpus, db: db.path, runs: opts.runs, tmp, peers };
+    const images = names.map((name) => benchImage(meter, name, ctx));
+    progress("timing the secret scanner on the hostile texts");
+    const hostileRuns = Math.max(opts.runs, 3);
+    const hostile = await hostileThroughput(hostileRuns);
 
     const run = {
       date: new Date().toISOString(),
@@ -344,13 +295,24 @@ function main() {
       db,
       startup,
       images,
+      peers: peersSummary(peers),
+      hostileRuns,
+      hostile,
     };
+    run.targets = targets(run);
     print(run);
     if (opts.json) writeFileSync(opts.json, `${JSON.stringify(run, null, 2)}\n`);
     benchDb(opts.runs);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** What the report says of the peers: which, pinned how, and what each counts. */
+function peersSummary(peers) {
+  if (peers.skipped) return { skipped: peers.skipped };
+  const list = peers.list.map(({ name, version, counts }) => ({ name, version, counts }));
+  return { installError: peers.error, list };
 }
 
 /** The database's own figures (import rate, size, match time): scripts/bench-db.mjs. */
@@ -364,7 +326,7 @@ function benchDb(runs) {
 }
 
 try {
-  main();
+  await main();
 } catch (err) {
   console.error(`bench: ${err.message}`);
   process.exitCode = 1;
