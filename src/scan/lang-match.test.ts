@@ -82,3 +82,47 @@ describe("debian-app's language packages against the real advisories", () => {
     assert.ok(ids.includes("CVE-2023-32681"), ids.join(" "));
   });
 });
+
+describe("debian-app's jars and Go binaries against the real advisories", () => {
+  let result: ScanResult;
+
+  before(async () => {
+    const db = path.join(tempDir("vigil-bin-match-"), "vigil.db");
+    await importFeeds(db, [sharedData("osv", "Maven"), sharedData("osv", "Go", "all.zip")]);
+    // Debian installed both, so only --match-os-owned matches them upstream.
+    result = await scanImage(referencesFor("debian-app")[0] as string, {
+      dbPath: db,
+      log: createLogger({ level: "error", format: "text" }),
+      scanners: ["vuln"],
+      matchOsOwned: true,
+    });
+  });
+
+  const idsOf = (name: string, file?: string) =>
+    result.findings
+      .filter((f) => f.package.name === name && (!file || f.package.path === file))
+      .flatMap((f) => [f.id, ...f.aliases]);
+
+  it("matches snakeyaml 1.33, named by its pom.properties, against Maven's advisories", () => {
+    assert.ok(idsOf("org.yaml:snakeyaml").includes("CVE-2022-1471"));
+  });
+
+  it("matches the Go toolchain a binary was built with against stdlib advisories", () => {
+    // fzf was built with go1.19.8; net/http's CVE-2023-29406 was fixed in 1.19.11.
+    const stdlib = idsOf("stdlib", "/usr/bin/fzf");
+    assert.ok(stdlib.includes("GO-2023-1878"), stdlib.join(" "));
+    assert.ok(stdlib.length > 10);
+  });
+
+  it("matches none of them without --match-os-owned", async () => {
+    const db = path.join(tempDir("vigil-bin-match-"), "vigil.db");
+    await importFeeds(db, [sharedData("osv", "Maven"), sharedData("osv", "Go", "all.zip")]);
+    const plain = await scanImage(referencesFor("debian-app")[0] as string, {
+      dbPath: db,
+      log: createLogger({ level: "error", format: "text" }),
+      scanners: ["vuln"],
+    });
+    const types = new Set(plain.findings.map((f) => f.package.type));
+    assert.ok(!types.has("maven") && !types.has("golang"), [...types].join(" "));
+  });
+});
