@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { parse } from "yaml";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
 import { VigilError } from "../errors.js";
 import { SEVERITIES, type Severity } from "../match/types.js";
 import { LICENSE_CLASSES, type LicenseClass } from "../licenses/classify.js";
@@ -40,6 +41,7 @@ export async function loadConfig(file: string): Promise<VigilConfig> {
 export function parseConfig(text: string, file: string): VigilConfig {
   let doc: unknown;
   try {
+    const { parse } = createRequire(import.meta.url)("yaml") as typeof Yaml;
     doc = parse(text) ?? {};
   } catch (err) {
     throw bad(file, `not YAML: ${(err as Error).message.split("\n")[0]}`);

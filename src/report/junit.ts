@@ -1,4 +1,5 @@
-import { create } from "xmlbuilder2";
+import { createRequire } from "node:module";
+import type * as XmlBuilder from "xmlbuilder2";
 import type { XMLBuilder } from "xmlbuilder2/lib/interfaces.js";
 import type { Finding } from "../match/types.js";
 import type { Decision } from "../policy/types.js";
@@ -52,6 +53,8 @@ export function renderJunit(result: ScanResult, findings: readonly Finding[]): s
     suites.push(["licenses", cases]);
   }
 
+  // Loaded here, not at start: only JUnit output needs the XML builder.
+  const { create } = createRequire(import.meta.url)("xmlbuilder2") as typeof XmlBuilder;
   const root = create({ version: "1.0", encoding: "UTF-8" }).ele("testsuites", {
     name: `vigil ${name}`,
     tests: suites.reduce((n, [, cases]) => n + cases.length, 0),

@@ -3,7 +3,7 @@ import { VigilError } from "../errors.js";
 import type { Finding } from "../match/types.js";
 import { vulnerabilityKey } from "../policy/subjects.js";
 import type { Exception } from "../policy/types.js";
-import { ociPurl } from "../sbom/cyclonedx.js";
+import { ociPurl } from "../sbom/refs.js";
 import { contentUuid, documentIdentity, imageName } from "../sbom/identity.js";
 import type { ScanResult } from "./model.js";
 

@@ -10,18 +10,9 @@ import { renderTable } from "./table.js";
 import { renderTemplate } from "./template.js";
 import { renderVdr } from "./vdr.js";
 
-export const REPORT_FORMATS = [
-  "table",
-  "json",
-  "sarif",
-  "junit",
-  "markdown",
-  "html",
-  "cyclonedx-vdr",
-  "openvex",
-  "template",
-] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+import { REPORT_FORMATS, type ReportFormat } from "./formats.js";
+
+export { REPORT_FORMATS, type ReportFormat };
 
 export interface RenderOptions {
   color: boolean;

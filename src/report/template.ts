@@ -1,4 +1,5 @@
-import Handlebars from "handlebars";
+import { createRequire } from "node:module";
+import type HandlebarsModule from "handlebars";
 import { VigilError } from "../errors.js";
 import type { Finding } from "../match/types.js";
 import { jsonReport } from "./json.js";
@@ -15,6 +16,8 @@ export function renderTemplate(
   findings: readonly Finding[],
   template: { name: string; text: string },
 ): string {
+  // Loaded here, not at start: only --template needs it.
+  const Handlebars = createRequire(import.meta.url)("handlebars") as typeof HandlebarsModule;
   const hb = Handlebars.create();
   hb.registerHelper("json", (value: unknown) => JSON.stringify(value, null, 2));
   hb.registerHelper("eq", (a: unknown, b: unknown) => a === b);

@@ -1,5 +1,5 @@
-import * as CDX from "@cyclonedx/cyclonedx-library";
-import { PackageURL } from "packageurl-js";
+import { createRequire } from "node:module";
+import type * as CDX from "@cyclonedx/cyclonedx-library";
 import { VIGIL_VERSION } from "../about.js";
 import type { Inventory, Package } from "../inventory/types.js";
 import type { Finding, Severity } from "../match/types.js";
@@ -7,10 +7,27 @@ import { contentUuid, imageName, type DocumentIdentity } from "./identity.js";
 import { combineLicenses, isSingleLicenseId } from "./licenses.js";
 import { imageFacts, osFacts, packageFacts, type Fact } from "./properties.js";
 
-const { Models, Enums, Spec, Serialize } = CDX;
+import type { CycloneDxVersion } from "./formats.js";
+import { bomRefs, ociPurl } from "./refs.js";
 
-export const CYCLONEDX_VERSIONS = ["1.5", "1.6"] as const;
-export type CycloneDxVersion = (typeof CYCLONEDX_VERSIONS)[number];
+// The CycloneDX library takes a tenth of a second to load: it is loaded on
+// the first SBOM or VDR written, not on every start of the CLI.
+let library: typeof CDX | undefined;
+let Models: typeof CDX.Models;
+let Enums: typeof CDX.Enums;
+let Spec: typeof CDX.Spec;
+let Serialize: typeof CDX.Serialize;
+
+function loadLibrary(): typeof CDX {
+  if (!library) {
+    library = createRequire(import.meta.url)("@cyclonedx/cyclonedx-library") as typeof CDX;
+    ({ Models, Enums, Spec, Serialize } = library);
+  }
+  return library;
+}
+
+export { CYCLONEDX_VERSIONS, type CycloneDxVersion } from "./formats.js";
+export { bomRefs, ociPurl } from "./refs.js";
 
 export interface CycloneDxOptions {
   specVersion: CycloneDxVersion;
@@ -28,6 +45,7 @@ const PLACEHOLDER = "urn:uuid:00000000-0000-0000-0000-000000000000";
 
 /** The inventory as a CycloneDX BOM, serialised by the CycloneDX library. */
 export function renderCycloneDx(inventory: Inventory, opts: CycloneDxOptions): string {
+  loadLibrary();
   const bom = buildBom(inventory, opts);
   bom.serialNumber = opts.identity.serial ? `urn:uuid:${opts.identity.serial}` : PLACEHOLDER;
 
@@ -92,26 +110,6 @@ function imageComponent(inventory: Inventory): CDX.Models.Component {
   return root;
 }
 
-/** `pkg:oci/name@sha256:…?arch=…&tag=…`: the purl type for OCI artifacts. */
-export function ociPurl(name: string, image: Inventory["image"]): string | undefined {
-  if (!image.digest.startsWith("sha256:")) return undefined;
-  const last = (name.split("/").pop() ?? name).toLowerCase();
-  const qualifiers: Record<string, string> = { arch: image.platform.architecture };
-  const tag = image.tags.map((t) => t.replace(/^.*:/, "")).find(Boolean);
-  if (tag) qualifiers.tag = tag;
-  return new PackageURL("oci", undefined, last, image.digest, qualifiers).toString();
-}
-
-/** Bom-refs are purls; a purl found at several paths gets `#2`, `#3`, … after the first. */
-export function bomRefs(packages: readonly Package[]): [Package, string][] {
-  const seen = new Map<string, number>();
-  return packages.map((p) => {
-    const n = (seen.get(p.purl) ?? 0) + 1;
-    seen.set(p.purl, n);
-    return [p, n === 1 ? p.purl : `${p.purl}#${n}`];
-  });
-}
-
 function packageComponent(pkg: Package, bomRef: string): CDX.Models.Component {
   const { group, name } = splitGroup(pkg);
   const c = new Models.Component(Enums.ComponentType.Library, name, {
@@ -129,7 +127,8 @@ function packageComponent(pkg: Package, bomRef: string): CDX.Models.Component {
 function license(choice: ReturnType<typeof combineLicenses>[number]): CDX.Models.License {
   if ("name" in choice) return new Models.NamedLicense(choice.name);
   const id = choice.expression;
-  if (isSingleLicenseId(id) && CDX.SPDX.isSupportedSpdxId(id)) return new Models.SpdxLicense(id);
+  if (isSingleLicenseId(id) && loadLibrary().SPDX.isSupportedSpdxId(id))
+    return new Models.SpdxLicense(id);
   return new Models.LicenseExpression(id);
 }
 
@@ -152,14 +151,18 @@ function properties(facts: Fact[]): CDX.Models.PropertyRepository {
   return repo;
 }
 
-const SEVERITY: Record<Severity, CDX.Enums.Vulnerability.Severity> = {
-  CRITICAL: Enums.Vulnerability.Severity.Critical,
-  HIGH: Enums.Vulnerability.Severity.High,
-  MEDIUM: Enums.Vulnerability.Severity.Medium,
-  LOW: Enums.Vulnerability.Severity.Low,
-  NEGLIGIBLE: Enums.Vulnerability.Severity.Info,
-  UNKNOWN: Enums.Vulnerability.Severity.Unknown,
-};
+function severityOf(severity: Severity): CDX.Enums.Vulnerability.Severity {
+  const S = Enums.Vulnerability.Severity;
+  const map: Record<Severity, CDX.Enums.Vulnerability.Severity> = {
+    CRITICAL: S.Critical,
+    HIGH: S.High,
+    MEDIUM: S.Medium,
+    LOW: S.Low,
+    NEGLIGIBLE: S.Info,
+    UNKNOWN: S.Unknown,
+  };
+  return map[severity];
+}
 
 /**
  * One vulnerability per id, affecting every component it was found in; a
@@ -207,7 +210,7 @@ function addVulnerabilities(
 }
 
 function rating(f: Finding): CDX.Models.Vulnerability.Rating {
-  const severity = SEVERITY[f.severity];
+  const severity = severityOf(f.severity);
   if (!f.cvss) return new Models.Vulnerability.Rating({ severity });
   return new Models.Vulnerability.Rating({
     severity,

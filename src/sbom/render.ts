@@ -1,16 +1,11 @@
 import type { Inventory } from "../inventory/types.js";
-import { renderCycloneDx, type CycloneDxVersion } from "./cyclonedx.js";
+import { renderCycloneDx } from "./cyclonedx.js";
+import type { CycloneDxVersion, SbomFormat } from "./formats.js";
 import type { DocumentIdentity } from "./identity.js";
 import { renderSpdxJson } from "./spdx.js";
 import { renderSpdxTagValue } from "./spdx-tag-value.js";
 
-export const SBOM_FORMATS = [
-  "cyclonedx-json",
-  "cyclonedx-xml",
-  "spdx-json",
-  "spdx-tag-value",
-] as const;
-export type SbomFormat = (typeof SBOM_FORMATS)[number];
+export { SBOM_FORMATS, type SbomFormat } from "./formats.js";
 
 export interface SbomRenderOptions {
   format: SbomFormat;

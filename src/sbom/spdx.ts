@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { VIGIL_VERSION } from "../about.js";
 import type { Inventory, Package } from "../inventory/types.js";
-import { bomRefs, ociPurl } from "./cyclonedx.js";
+import { bomRefs, ociPurl } from "./refs.js";
 import { contentUuid, imageName, isoSeconds, type DocumentIdentity } from "./identity.js";
 import { combineLicenses } from "./licenses.js";
 import { imageFacts, osFacts, packageFacts, type Fact } from "./properties.js";

@@ -8,7 +8,6 @@ import { dockerfileNextTo, scanDockerfile } from "../misconfig/dockerfile/scan.j
 import { imageChecks } from "../misconfig/image-checks.js";
 import { runChecks } from "../misconfig/types.js";
 import type { DatabaseSummary, ScanResult } from "../report/model.js";
-import { readSbomFile } from "../sbom/read/index.js";
 import { finishSecrets, secretScannerFor } from "../secrets/collect.js";
 import { ALL_PLATFORMS, openImages, type ImageSource } from "../source/index.js";
 import type { RegistryOptions } from "../source/types.js";
@@ -113,6 +112,8 @@ async function scanSource(
 /** The same matching for an SBOM's inventory; the file is read before the DB is opened. */
 async function scanSbom(reference: string, opts: ScanOptions): Promise<ScanResult> {
   const file = reference.slice(SBOM_PREFIX.length);
+  // The SBOM readers (XML among them) load only for `sbom:` references.
+  const { readSbomFile } = await import("../sbom/read/index.js");
   const inventory = await readSbomFile(file, { reference });
   // An SBOM lists packages, not files or config: only vulnerabilities and licenses apply.
   const asked = opts.scanners ?? DEFAULT_SCANNERS;

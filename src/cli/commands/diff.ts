@@ -48,7 +48,7 @@ async function runDiff(oldRef: string, newRef: string, opts: ImageOptions): Prom
       severities: opts.severity,
       ignoreUnfixed: opts.ignoreUnfixed,
     });
-    const { result, findings } = applyPolicy(selected, policy);
+    const { result, findings } = await applyPolicy(selected, policy);
     judged.push({ ...result, findings });
   }
 

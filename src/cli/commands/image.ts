@@ -6,7 +6,7 @@ import { createLogger, LOG_LEVELS, type Logger } from "../../log.js";
 import { humanBytes } from "../../util/text.js";
 import type { Severity } from "../../match/types.js";
 import { selectReport, shownReport, type ScanResult } from "../../report/model.js";
-import { REPORT_FORMATS, renderReport, type ReportFormat } from "../../report/render.js";
+import { REPORT_FORMATS, type ReportFormat } from "../../report/formats.js";
 import { DEFAULT_MAX_LAYER_BYTES } from "../../scan/inventory.js";
 import { loadConfig } from "../../config/file.js";
 import { DEFAULT_SCANNERS, SCANNERS, scanImages, type ScannerName } from "../../scan/scan.js";
@@ -145,12 +145,16 @@ export async function scanAndReport(reference: string, opts: ImageOptions): Prom
   }
 
   const results = await scanAll(reference, opts, log);
-  const reports = results.map((scanned) =>
-    applyPolicy(
-      selectReport(scanned, { severities: opts.severity, ignoreUnfixed: opts.ignoreUnfixed }),
-      policy,
+  const reports = await Promise.all(
+    results.map((scanned) =>
+      applyPolicy(
+        selectReport(scanned, { severities: opts.severity, ignoreUnfixed: opts.ignoreUnfixed }),
+        policy,
+      ),
     ),
   );
+  // Renderers load on use: a warm rescan should not pay for every format's libraries.
+  const { renderReport } = await import("../../report/render.js");
 
   const [first] = reports as [(typeof reports)[number]];
   const text = everyPlatform

@@ -3,14 +3,10 @@ import { Option, type Command } from "commander";
 import { VigilError } from "../../errors.js";
 import type { Finding } from "../../match/types.js";
 import { DEFAULT_POLICY_NAME, DEFAULT_POLICY_YAML } from "../../policy/default-policy.js";
-import { evaluatePolicy, type PolicyInput } from "../../policy/evaluate.js";
-import { loadExceptions } from "../../policy/exceptions.js";
-import { loadPolicy } from "../../policy/policy-file.js";
+import type { PolicyInput } from "../../policy/evaluate.js";
 import type { PolicyOutcome } from "../../policy/types.js";
-import { loadVex } from "../../policy/vex.js";
+import { REPORT_FORMATS, type ReportFormat } from "../../report/formats.js";
 import { shownReport, type ScanResult } from "../../report/model.js";
-import { readJsonReport } from "../../report/read-json.js";
-import { REPORT_FORMATS, renderReport, type ReportFormat } from "../../report/render.js";
 import { parseExitCode, parseFormat } from "../options.js";
 import { emit } from "../output.js";
 
@@ -48,6 +44,12 @@ export function addPolicyOptions(cmd: Command): Command {
 /** Reads what was given; undefined when neither a policy, exceptions nor VEX was. */
 export async function loadPolicyFlags(flags: PolicyFlags): Promise<PolicyInput | undefined> {
   if (!flags.policy && !flags.exceptions?.length && !flags.vex?.length) return undefined;
+  // The policy engine (CEL, schemas) loads only when a scan uses it.
+  const [{ loadPolicy }, { loadExceptions }, { loadVex }] = await Promise.all([
+    import("../../policy/policy-file.js"),
+    import("../../policy/exceptions.js"),
+    import("../../policy/vex.js"),
+  ]);
   const policy = flags.policy ? await loadPolicy(flags.policy) : undefined;
   const exceptions = (await Promise.all((flags.exceptions ?? []).map(loadExceptions))).flat();
   const vex = await Promise.all((flags.vex ?? []).map(loadVex));
@@ -78,11 +80,12 @@ export async function readTemplate(
 }
 
 /** The report with the policy's verdicts; `reported` counts what no decision ignored. */
-export function applyPolicy(
+export async function applyPolicy(
   selected: { result: ScanResult; findings: Finding[]; reported: number },
   input: PolicyInput | undefined,
-): { result: ScanResult; findings: Finding[]; reported: number } {
+): Promise<{ result: ScanResult; findings: Finding[]; reported: number }> {
   if (!input) return selected;
+  const { evaluatePolicy } = await import("../../policy/evaluate.js");
   const policy = evaluatePolicy({ ...selected.result, findings: selected.findings }, input);
   const result = { ...selected.result, policy };
   const shown = shownReport(result, selected.findings);
@@ -140,8 +143,10 @@ export function registerPolicyCommands(program: Command): void {
     if (!opts.policy) opts.policy = DEFAULT_POLICY_NAME;
     const input = await loadPolicyFlags(opts);
     const template = await readTemplate(opts);
+    const { readJsonReport } = await import("../../report/read-json.js");
+    const { renderReport } = await import("../../report/render.js");
     const saved = await readJsonReport(file);
-    const { result, findings, reported } = applyPolicy(
+    const { result, findings, reported } = await applyPolicy(
       { result: saved, findings: saved.findings, reported: 0 },
       input,
     );

@@ -2,9 +2,13 @@ import type { Command } from "commander";
 import { createLogger } from "../../log.js";
 import { DEFAULT_MAX_LAYER_BYTES, inventoryImage } from "../../scan/inventory.js";
 import { SBOM_PREFIX } from "../../scan/scan.js";
-import { CYCLONEDX_VERSIONS, type CycloneDxVersion } from "../../sbom/cyclonedx.js";
+import {
+  CYCLONEDX_VERSIONS,
+  SBOM_FORMATS,
+  type CycloneDxVersion,
+  type SbomFormat,
+} from "../../sbom/formats.js";
 import { documentIdentity } from "../../sbom/identity.js";
-import { renderSbom, SBOM_FORMATS, type SbomFormat } from "../../sbom/render.js";
 import { parseFormat, parseSize } from "../options.js";
 import { Progress } from "../progress.js";
 import { addRegistryOptions, registryFrom, type RegistryFlags } from "../registry-options.js";
@@ -97,6 +101,7 @@ Examples:
         );
       }
       const identity = documentIdentity(inventory.image, { deterministic: opts.deterministic });
+      const { renderSbom } = await import("../../sbom/render.js");
       const text = renderSbom(inventory, {
         format: opts.format,
         specVersion: opts.specVersion,
