@@ -6,7 +6,7 @@ import { createLogger, LOG_LEVELS, type Logger } from "../../log.js";
 import { humanBytes } from "../../util/text.js";
 import type { Severity } from "../../match/types.js";
 import { selectReport, shownReport, type ScanResult } from "../../report/model.js";
-import { REPORT_FORMATS, type ReportFormat } from "../../report/formats.js";
+import type { ReportFormat } from "../../report/formats.js";
 import { DEFAULT_MAX_LAYER_BYTES } from "../../scan/inventory.js";
 import { loadConfig } from "../../config/file.js";
 import { DEFAULT_SCANNERS, SCANNERS, scanImages, type ScannerName } from "../../scan/scan.js";
@@ -23,6 +23,7 @@ import { Progress } from "../progress.js";
 import { addLayerCacheOptions, layerCacheFrom, type LayerCacheFlags } from "./cache.js";
 import { addFreshnessOptions, freshnessFrom, type FreshnessFlags } from "./db.js";
 import {
+  addFormatOptions,
   addPolicyOptions,
   applyPolicy,
   exitCodeFor,
@@ -82,14 +83,7 @@ Examples:
 
 /** The report, filter, policy, database and logging options `image` and `sbom scan` share. */
 export function addReportOptions(cmd: Command): Command {
-  return addPolicyOptions(addFreshnessOptions(cmd))
-    .option(
-      "-f, --format <format>",
-      `report format: ${REPORT_FORMATS.join(", ")}`,
-      parseFormat(REPORT_FORMATS),
-      "table",
-    )
-    .option("-o, --output <file>", "write the report to a file instead of stdout")
+  return addFormatOptions(addPolicyOptions(addFreshnessOptions(cmd)))
     .option("-s, --severity <list>", "only these severities, comma-separated", parseSeverities)
     .option("--ignore-unfixed", "hide vulnerabilities that have no fixed version yet")
     .option(

@@ -41,6 +41,18 @@ export function addPolicyOptions(cmd: Command): Command {
     .option("--template <file>", "render with a Handlebars template over the JSON report");
 }
 
+/** `--format` and `--output`, alike for `vigil image`, `sbom scan` and `policy test`. */
+export function addFormatOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "-f, --format <format>",
+      `report format: ${REPORT_FORMATS.join(", ")}`,
+      parseFormat(REPORT_FORMATS),
+      "table",
+    )
+    .option("-o, --output <file>", "write the report to a file instead of stdout");
+}
+
 /** Reads what was given; undefined when neither a policy, exceptions nor VEX was. */
 export async function loadPolicyFlags(flags: PolicyFlags): Promise<PolicyInput | undefined> {
   if (!flags.policy && !flags.exceptions?.length && !flags.vex?.length) return undefined;
@@ -122,23 +134,17 @@ export function registerPolicyCommands(program: Command): void {
     .command("policy")
     .description("write and try policies: evaluate one against a saved report");
 
-  const test = policy
-    .command("test")
-    .description("evaluate a policy against a saved JSON report (vigil image --format json)")
-    .argument("<report>", "a vigil JSON report")
-    .option(
-      "-f, --format <format>",
-      `report format: ${REPORT_FORMATS.join(", ")}`,
-      parseFormat(REPORT_FORMATS),
-      "table",
-    )
-    .option("-o, --output <file>", "write the report to a file instead of stdout")
-    .option(
-      "--exit-code <n>",
-      "exit with this code instead of 1 when the policy denies",
-      parseExitCode,
-      0,
-    );
+  const test = addFormatOptions(
+    policy
+      .command("test")
+      .description("evaluate a policy against a saved JSON report (vigil image --format json)")
+      .argument("<report>", "a vigil JSON report"),
+  ).option(
+    "--exit-code <n>",
+    "exit with this code instead of 1 when the policy denies",
+    parseExitCode,
+    0,
+  );
   addPolicyOptions(test).action(async (file: string, opts: PolicyTestOptions) => {
     if (!opts.policy) opts.policy = DEFAULT_POLICY_NAME;
     const input = await loadPolicyFlags(opts);
