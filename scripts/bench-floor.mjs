@@ -2,19 +2,31 @@
 // The bench's baseline: decompress every layer of one OCI layout and throw the
 // bytes away, with the decoders vigil uses and as many layers at a time. What
 // vigil spends beyond this is tar parsing, hashing, analyzers and matching.
+// With --verify it also hashes what it reads and what it decodes (sha256), as
+// vigil must to check each blob's digest and diff ID: the floor of a scan that
+// trusts nothing.
 //
-//   node scripts/bench-floor.mjs DIR [TAG]   → one line of JSON on stdout
+//   node scripts/bench-floor.mjs DIR [TAG] [--verify]   → one line of JSON on stdout
 import { Buffer } from "node:buffer";
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { pathToFileURL } from "node:url";
 import { createGunzip } from "node:zlib";
-import { Decompress } from "fzstd";
 
-const [dir, tag = "latest"] = process.argv.slice(2);
+const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+// The zstd decoder vigil uses (zstd-napi, else fzstd): `npm run build` made dist/.
+const { zstdDecoder, zstdImplementation } = await import(
+  pathToFileURL(path.join(REPO, "dist", "layers", "decompress.js")).href
+);
+
+const args = process.argv.slice(2);
+const verify = args.includes("--verify");
+const [dir, tag = "latest"] = args.filter((a) => a !== "--verify");
 if (!dir) {
   console.error("usage: bench-floor.mjs OCI_LAYOUT_DIR [TAG]");
   process.exit(2);
@@ -47,37 +59,36 @@ async function codecOf(file) {
   }
 }
 
-/** node:zlib with vigil's chunk size, into a sink that only counts. */
-async function gunzip(file) {
+/** The blob, hashed on the way in when verifying. */
+function blobStream(file) {
+  const stream = createReadStream(file);
+  if (!verify) return stream;
+  const hash = createHash("sha256");
+  stream.on("data", (chunk) => hash.update(chunk));
+  return stream;
+}
+
+/** A sink that counts, and hashes when verifying. */
+async function drain(file, decoder) {
   let bytes = 0;
+  const hash = verify ? createHash("sha256") : undefined;
   const sink = new Writable({
     write(chunk, _enc, cb) {
       bytes += chunk.length;
+      hash?.update(chunk);
       cb();
     },
   });
-  await pipeline(createReadStream(file), createGunzip({ chunkSize: 256 * 1024 }), sink);
+  await (decoder ? pipeline(blobStream(file), decoder, sink) : pipeline(blobStream(file), sink));
   return bytes;
 }
 
-/** fzstd's streaming decoder, as vigil drives it (minus vigil's copy of each piece). */
-async function unzstd(file) {
-  let bytes = 0;
-  const decoder = new Decompress((data) => {
-    bytes += data.length;
-  });
-  for await (const chunk of createReadStream(file)) decoder.push(chunk);
-  decoder.push(new Uint8Array(0), true);
-  return bytes;
-}
-
-async function plain(file) {
-  let bytes = 0;
-  for await (const chunk of createReadStream(file)) bytes += chunk.length;
-  return bytes;
-}
-
-const DECODERS = { gzip: gunzip, zstd: unzstd, none: plain };
+const DECODERS = {
+  // node:zlib with vigil's chunk size.
+  gzip: (file) => drain(file, createGunzip({ chunkSize: 256 * 1024 })),
+  zstd: (file) => drain(file, zstdDecoder()),
+  none: (file) => drain(file),
+};
 
 /** vigil reads cores + 1 layers at a time (src/scan/inventory.ts); so does the floor. */
 async function decodeAll(layers) {
@@ -102,6 +113,7 @@ console.log(
   JSON.stringify({
     layers: layers.length,
     codecs: [...new Set(decoded.map((d) => d.codec))],
+    zstd: zstdImplementation(),
     compressedBytes: sum(layers.map((l) => l.size)),
     uncompressedBytes: sum(decoded.map((d) => d.bytes)),
   }),

@@ -52,6 +52,8 @@ const SCAN_HEADER = [
   "floor CPU s",
   "floor MiB/s",
   "vigil/floor",
+  "+sha s",
+  "vigil/+sha",
   "warm s",
   "warm RSS",
   "pkgs",
@@ -70,11 +72,13 @@ function scanRow(r) {
     fixed(r.vigil.cpu, 2),
     fixed(r.vigil.rssMiB, 0),
     fixed(size / r.vigil.wall, 0),
-    r.codecs.includes("zstd") ? "zstd (fzstd)" : r.codecs.join("+"),
+    r.codecs.includes("zstd") ? `zstd (${r.zstd})` : r.codecs.join("+"),
     fixed(r.floor.wall, 2),
     fixed(r.floor.cpu, 2),
     fixed(size / r.floor.wall, 0),
     fixed(r.vigil.wall / r.floor.wall, 2),
+    fixed(r.verified.wall, 2),
+    fixed(r.vigil.wall / r.verified.wall, 2),
     fixed(r.warm.wall, 2),
     fixed(r.warm.rssMiB, 0),
     String(r.packages),
@@ -91,8 +95,10 @@ cold s, CPU s, RSS MiB: \`vigil image oci:DIR:latest --format json --quiet\`, on
 warm s, warm RSS: the same scan with the layer cache filled by an earlier scan: it reads no
   layer blob, only the manifest, the config and the cache entries, then matches.
 floor: a node process that decompresses the same blobs, ${run.layerConcurrency} layers at a time like vigil,
-  and discards the output: node:zlib createGunzip for gzip; fzstd's streaming Decompress,
-  the pure-JS decoder vigil uses, for zstd. Both sides include node's start.
+  and discards the output: node:zlib createGunzip for gzip; for zstd the decoder vigil uses
+  (zstd-napi's libzstd, or fzstd where it could not be built). Both sides include node's start.
++sha s: the floor that also computes sha256 over each blob and over its decoded bytes, as vigil
+  does to check digests and diff IDs; vigil/+sha compares the cold scan with it.
 MiB/s: uncompressed layer bytes / median wall. MiB = 2^20 bytes.`);
 }
 

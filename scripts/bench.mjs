@@ -156,6 +156,7 @@ function benchImage(meter, name, ctx) {
   const dir = layoutOf(ctx.corpus, name);
   const scan = (cacheDir, extra) => scanArgs(dir, ctx.db, cacheDir, extra);
   const floor = [FLOOR, dir];
+  const verifiedFloor = [FLOOR, dir, "--verify"];
   const cache = (kind) => path.join(ctx.tmp, `${kind}-${name}`);
 
   // A first, untimed pass reads the blobs into the page cache and sizes the image;
@@ -163,7 +164,7 @@ function benchImage(meter, name, ctx) {
   const image = JSON.parse(meter.run(floor).stdout);
   const warmReport = meter.run(scan(cache("warm"))).stdout;
   const lanes = deep ? peerLanes(ctx, name) : [];
-  const runs = { cold: [], warm: [], floor: [], noSecrets: [] };
+  const runs = { cold: [], warm: [], floor: [], verified: [], noSecrets: [] };
   let report;
   let noSecretsReport;
   for (let i = 0; i < ctx.runs; i++) {
@@ -173,6 +174,7 @@ function benchImage(meter, name, ctx) {
     runs.cold.push(sample(cold));
     runs.warm.push(sample(meter.run(scan(cache("warm")))));
     runs.floor.push(sample(meter.run(floor)));
+    runs.verified.push(sample(meter.run(verifiedFloor)));
     if (!deep) continue;
 
     const plain = coldRun(meter, scan(cache("vuln"), ["--scanners", "vuln"]), cache("vuln"));
@@ -193,6 +195,7 @@ function benchImage(meter, name, ctx) {
     vigil: summarize(runs.cold),
     warm: summarize(runs.warm),
     floor: summarize(runs.floor),
+    verified: summarize(runs.verified),
   };
   if (!deep) return result;
 
