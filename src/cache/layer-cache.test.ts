@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { analyzers } from "../analyzers/index.js";
@@ -180,6 +180,30 @@ describe("scans with a layer cache", () => {
     assert.deepEqual(
       inv.secrets?.map((s) => `${s.rule}@${s.path}`),
       ["aws-access-key-id@/app/.env"],
+    );
+  });
+
+  it("refuses from the cache what a read would refuse: a layer too large, a truncated blob", async () => {
+    const cache = newCache();
+    const dir = await writeOciLayout([base, app("big")]);
+    await inventorySource(await openImage(`oci:${dir}`), { cache });
+
+    // Both layers are cached: the limit is checked without opening a blob.
+    const again = await openImage(`oci:${dir}`);
+    for (const layer of again.layers) {
+      layer.open = () => assert.fail(`layer ${layer.index} was opened`);
+    }
+    await assert.rejects(
+      inventorySource(again, { cache, maxLayerBytes: 100 }),
+      /layer 1 \(sha256:[0-9a-f]{64}\): expands past 100 bytes/,
+    );
+
+    // The same blob, cut short after it was cached.
+    const layer = again.layers[1];
+    truncateSync(path.join(dir, "blobs", "sha256", (layer?.digest ?? "").slice(7)), 20);
+    await assert.rejects(
+      inventorySource(again, { cache }),
+      /layer 2 \(sha256:[0-9a-f]{64}\): the blob is 20 bytes, the manifest says \d+/,
     );
   });
 

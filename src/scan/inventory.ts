@@ -4,6 +4,7 @@ import { analyzers as allAnalyzers } from "../analyzers/index.js";
 import { LayerCache } from "../cache/layer-cache.js";
 import type { AnyAnalyzer } from "../analyzers/types.js";
 import { cacheDir } from "../config/paths.js";
+import { VigilError } from "../errors.js";
 import { buildInventory } from "../inventory/build.js";
 import type { Inventory } from "../inventory/types.js";
 import type { ContentScanner, LayerAnalysis } from "../layers/types.js";
@@ -87,6 +88,33 @@ async function sharedLayer(
   return moveToIndex(copy, layer.index);
 }
 
+/**
+ * What a read would have refused is refused from the cache too: a local blob
+ * whose size is not its descriptor's (truncated or replaced since it was
+ * read), and a layer bigger than --max-layer-size.
+ */
+async function checkCachedLayer(
+  layer: LayerBlob,
+  cached: LayerAnalysis,
+  maxLayerBytes: number,
+  source: ImageSource,
+): Promise<void> {
+  const where = `${source.reference}: layer ${layer.index + 1} (${layer.digest ?? layer.diffId})`;
+  const stored = await layer.storedSize?.();
+  if (stored !== undefined && layer.size !== undefined && stored !== layer.size) {
+    throw new VigilError(
+      "DIGEST_MISMATCH",
+      `${where}: the blob is ${stored} bytes, the manifest says ${layer.size}`,
+      { hint: "the layer is truncated or corrupt; fetch the image again" },
+    );
+  }
+  if (cached.uncompressedBytes > maxLayerBytes) {
+    throw new VigilError("LIMIT_EXCEEDED", `${where}: expands past ${maxLayerBytes} bytes`, {
+      hint: "a decompression bomb, or raise --max-layer-size",
+    });
+  }
+}
+
 /** A cached analysis when there is one: then the blob is not even opened. */
 async function analyseLayer(
   source: ImageSource,
@@ -96,6 +124,7 @@ async function analyseLayer(
 ): Promise<LayerAnalysis> {
   const cached = await opts.cache?.get(layer.diffId, layer.index, readers);
   if (cached) {
+    await checkCachedLayer(layer, cached, opts.maxLayerBytes ?? DEFAULT_MAX_LAYER_BYTES, source);
     // The same content may be stored compressed another way (gzip, zstd).
     cached.digest = layer.digest;
     cached.compressedBytes = layer.size ?? cached.compressedBytes;

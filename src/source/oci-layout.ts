@@ -196,6 +196,7 @@ async function loadManifest(
     size: layer.size,
     location: store.describe(blobPath(layer.digest)),
     open: () => store.stream(blobPath(layer.digest)),
+    storedSize: () => store.size(blobPath(layer.digest)),
   }));
 
   const tag = tagOf(desc);

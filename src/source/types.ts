@@ -13,6 +13,12 @@ export interface LayerBlob {
   /** Where the blob lives, for error messages. */
   location: string;
   open(): Readable;
+  /**
+   * The stored blob's size, found without reading it (a local file's length),
+   * where the source can tell: a cached analysis is only used for a blob of
+   * the size its descriptor states, so a truncated copy is not taken as whole.
+   */
+  storedSize?(): Promise<number>;
 }
 
 /** The parts of an image config (OCI / Docker) that vigil reads. */

@@ -148,7 +148,8 @@ async function withRetries<T>(
       }
       const delay = backoff(policy, attempt, (err as Retryable).retryAfterMs);
       const reason = reasonOf(err);
-      log.warn({ url, attempt, delayMs: Math.round(delay), reason }, "retrying");
+      // Retries are routine; the failure that ends them is the warning.
+      log.info({ url, attempt, delayMs: Math.round(delay), reason }, "retrying");
       onRetry?.(attempt, delay, reason);
       await sleep(delay);
     }

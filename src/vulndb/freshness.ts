@@ -34,18 +34,18 @@ export function describeAge(ms: number): string {
   return plural(Math.round(hours / 24), "day");
 }
 
-/** When the DB was last written, from its meta; undefined if it cannot be read. */
+/**
+ * When the DB was last written, from its meta. A file that is not a vigil DB
+ * is an error here, before any download: it is the user's file, not ours to
+ * replace, and a network round first would only delay the message.
+ */
 function lastUpdate(dbPath: string): number | undefined {
+  const db = VulnDb.open(dbPath);
   try {
-    const db = VulnDb.open(dbPath);
-    try {
-      const at = db.meta().updatedAt;
-      return at ? Date.parse(at) : undefined;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return undefined;
+    const at = db.meta().updatedAt;
+    return at ? Date.parse(at) : undefined;
+  } finally {
+    db.close();
   }
 }
 
@@ -53,6 +53,8 @@ function lastUpdate(dbPath: string): number | undefined {
  * Makes sure there is a DB to scan with: downloads one when there is none,
  * refreshes one older than maxAge, and in offline mode only warns. A failed
  * refresh of an existing DB is a warning; the scan goes on with what is there.
+ * With no DB and no feed reachable the scan stops: an empty DB would pass
+ * every image.
  */
 export async function ensureFresh(dbPath: string, opts: FreshnessOptions): Promise<void> {
   const { log } = opts;

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pino } from "pino";
@@ -10,6 +19,7 @@ import { defaultRoutes, FeedServer } from "../testing/feed-server.js";
 import { sharedData } from "../testing/shared.js";
 import { writeZip } from "../testing/zip-writer.js";
 import { VulnDb } from "./db.js";
+import { ensureFresh } from "./freshness.js";
 import { sha256File } from "./import.js";
 import { importFeeds } from "./import.js";
 import { updateDb, type UpdateOptions, type UpdateSummary } from "./update.js";
@@ -226,10 +236,11 @@ describe("updating again", () => {
     const downloads = path.join(dir, "checksum.downloads");
     const urlPath = "/kev/known_exploited_vulnerabilities.json";
     server.fault(urlPath, { wrongDigest: true }, { wrongDigest: true }, { wrongDigest: true });
-    const summary = await updateDb(file, options({ downloadDir: downloads, sources: ["kev"] }));
-
-    assert.equal(outcome(summary, "kev"), "failed");
-    assert.match(summary.feeds[0]?.error ?? "", /checksum mismatch/);
+    // The only feed asked for failed, so the update fails and leaves the DB alone.
+    await assert.rejects(
+      updateDb(file, options({ downloadDir: downloads, sources: ["kev"] })),
+      /no feed could be downloaded \(1 tried: .*checksum mismatch/,
+    );
     assert.equal(dbFingerprint(file), before);
   });
 
@@ -360,4 +371,74 @@ test("two updates at once: one runs, the other gets DB_LOCKED; a reader keeps an
   } finally {
     reader.close();
   }
+});
+
+describe("feeds that cannot be reached", () => {
+  // A loopback port nothing listens on any more: every connection is refused.
+  let closed = "";
+  before(async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    closed = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    await new Promise((resolve) => probe.close(resolve));
+  });
+  const unreachable = (extra: Partial<UpdateOptions> = {}) =>
+    options({ mirror: closed, ecosystems: ["npm", "PyPI", "Go", "Debian"], ...extra });
+
+  test("with no DB yet, no empty DB is written: the update fails and says why", async () => {
+    const file = path.join(dir, "never.db");
+    await assert.rejects(updateDb(file, unreachable()), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "NETWORK");
+      assert.match(err.message, /no feed could be downloaded \(\d+ tried: .*ECONNREFUSED/);
+      assert.match(err.message, /the vulnerability DB was not changed/);
+      return true;
+    });
+    assert.ok(!existsSync(file));
+  });
+
+  test("an existing DB stays exactly as it was, and one dead host is tried once, not per feed", async () => {
+    const file = fork("unreachable");
+    const before = dbFingerprint(file);
+    const failures: string[] = [];
+    await assert.rejects(
+      updateDb(
+        file,
+        unreachable({
+          parallel: 1,
+          onEvent: (e) => e.type === "failed" && failures.push(e.message ?? ""),
+        }),
+      ),
+      /no feed could be downloaded/,
+    );
+    assert.equal(dbFingerprint(file), before);
+    // One feed found the host down; every other one was failed without a connection.
+    const notTried = failures.filter((m) => m.startsWith(`not tried: ${new URL(closed).host}`));
+    assert.ok(failures.length > 5);
+    assert.equal(notTried.length, failures.length - 1, failures.join("\n"));
+  });
+
+  test("a scan with a stale DB goes on with it; with none it stops; a file that is no DB stops it at once", async () => {
+    const log = quiet;
+    const fresh = (offline: boolean) => ({ offline, maxAgeMs: 0, update: unreachable(), log });
+
+    const stale = fork("stale");
+    const before = dbFingerprint(stale);
+    await ensureFresh(stale, fresh(false));
+    assert.equal(dbFingerprint(stale), before);
+
+    await assert.rejects(
+      ensureFresh(path.join(dir, "none.db"), fresh(false)),
+      /no feed could be downloaded/,
+    );
+
+    const junk = path.join(dir, "junk.db");
+    writeFileSync(junk, "not a database at all, just text\n".repeat(100));
+    const mark = server.log.length;
+    await assert.rejects(
+      ensureFresh(junk, { ...fresh(false), update: options() }),
+      /is not a vigil vulnerability DB|cannot open/,
+    );
+    assert.equal(server.log.length, mark, "nothing was downloaded for a file that is no DB");
+    assert.ok(!existsSync(`${junk}.downloads`));
+  });
 });

@@ -4,7 +4,7 @@
 // the first download to the rename. A feed that fails keeps its previous rows;
 // the others are still brought up to date.
 import Database from "better-sqlite3";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, rmdirSync } from "node:fs";
 import path from "node:path";
 import { pino, type Logger } from "pino";
 
@@ -309,6 +309,34 @@ interface JobContext {
   policy: RetryPolicy;
   previous: Map<string, PreviousFeed>;
   modified: Previous["modified"];
+  /** Hosts a feed could not connect to, with why: their other feeds are not tried. */
+  unreachable: Map<string, string>;
+}
+
+// Errors that say the host cannot be reached at all, as opposed to one bad response.
+const CONNECTION_ERRORS = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+function connectionError(err: unknown): string | undefined {
+  for (let e = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && CONNECTION_ERRORS.has(code)) return code;
+  }
+  return undefined;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 /** Validators from the DB row, when it came from this very URL. */
@@ -367,6 +395,15 @@ async function fetchJob(job: Job, ctx: JobContext): Promise<Fetched> {
     outcome: "failed",
     bytes: 0,
   };
+  const host = hostOf(job.url);
+  const down = ctx.unreachable.get(host);
+  if (down !== undefined) {
+    // One unreachable host fails all its feeds at once, not after minutes of retries each.
+    result.error = `not tried: ${host} could not be reached (${down})`;
+    ctx.log.debug({ feed: job.feed, url: job.url }, result.error);
+    ctx.opts.onEvent?.({ key: job.key, type: "failed", message: result.error });
+    return { job, result };
+  }
   try {
     if (job.kind === "osv" && !ctx.opts.full) {
       const incremental = await tryIncremental(job, ctx, result);
@@ -378,7 +415,9 @@ async function fetchJob(job: Job, ctx: JobContext): Promise<Fetched> {
   } catch (err) {
     result.outcome = "failed";
     result.error = err instanceof Error ? err.message : String(err);
-    ctx.log.error({ feed: job.feed, url: job.url, error: result.error }, "feed not updated");
+    const code = connectionError(err);
+    if (code) ctx.unreachable.set(host, code);
+    ctx.log.warn({ feed: job.feed, url: job.url, error: result.error }, "feed not updated");
     ctx.opts.onEvent?.({ key: job.key, type: "failed", message: result.error });
     return { job, result };
   }
@@ -495,6 +534,46 @@ async function applyFetched(run: ImportRun, fetched: Fetched[], log: Logger): Pr
   }
 }
 
+/** Download directories that nothing was kept in are not left behind. */
+function removeIfEmpty(dir: string): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return; // never made
+  }
+  for (const e of entries) if (e.isDirectory()) removeIfEmpty(path.join(dir, e.name));
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty: it keeps what later updates resume or revalidate.
+  }
+}
+
+/**
+ * When no feed could be fetched there is nothing new to build: the DB stays
+ * as it was (or absent), rather than an empty one that makes every scan clean.
+ */
+function refuseEmptyUpdate(fetched: readonly Fetched[], unreachable: Map<string, string>): void {
+  const failed = fetched.filter((f) => f.result.outcome === "failed");
+  const usable = fetched.filter((f) => !["failed", "absent"].includes(f.result.outcome));
+  if (usable.length > 0 || failed.length === 0) return;
+  // Hosts that could not be reached say it in a few words; other failures by their error.
+  const others = failed.filter((f) => !unreachable.has(hostOf(f.job.url)));
+  const reasons = [
+    ...[...unreachable].map(([host, code]) => `${host} unreachable (${code})`),
+    ...new Set(others.map((f) => f.result.error ?? "unknown error")),
+  ];
+  const shown = reasons.slice(0, 3).join("; ") + (reasons.length > 3 ? "; …" : "");
+  throw new VigilError(
+    "NETWORK",
+    `no feed could be downloaded (${failed.length} tried: ${shown}); the vulnerability DB was not changed`,
+    {
+      hint: "check the network or point the feeds at a mirror (--mirror); where the feeds cannot be reached, `vigil db import` files fetched elsewhere and scan with --offline",
+    },
+  );
+}
+
 export async function updateDb(dbPath: string, opts: UpdateOptions = {}): Promise<UpdateSummary> {
   const started = Date.now();
   const log = opts.log ?? pino({ level: "silent" });
@@ -514,6 +593,7 @@ export async function updateDb(dbPath: string, opts: UpdateOptions = {}): Promis
       policy,
       previous: previous.feeds,
       modified: previous.modified,
+      unreachable: new Map(),
     };
     log.info({ feeds: jobs.length, parallel: opts.parallel ?? 4 }, "checking feeds");
     let fetched: Fetched[];
@@ -522,6 +602,8 @@ export async function updateDb(dbPath: string, opts: UpdateOptions = {}): Promis
     } finally {
       previous.close();
     }
+    removeIfEmpty(downloadDir);
+    refuseEmptyUpdate(fetched, ctx.unreachable);
 
     const built = await buildBeside(
       target,
