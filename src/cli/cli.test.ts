@@ -220,4 +220,12 @@ describe("vigil config", () => {
     assert.equal(r.code, 2);
     assert.match(oneLineError(r.stderr), /nope cannot be read/);
   });
+
+  it("a file without FROM is not checked as a Dockerfile", () => {
+    const junk = path.join(dir, "junk");
+    writeFileSync(junk, Buffer.from([0x00, 0xff, 0x13, 0x37, 0x0a, 0x41, 0x42]));
+    const r = vigil("config", junk);
+    assert.equal(r.code, 2);
+    assert.match(oneLineError(r.stderr), /junk is not a Dockerfile: it has no FROM instruction/);
+  });
 });

@@ -156,7 +156,14 @@ function judge(
 async function misconfigurations(source: ImageSource, inventory: Inventory, reference: string) {
   const found = runChecks(imageChecks, { config: source.config, inventory });
   const dockerfile = await dockerfileNextTo(reference);
-  if (dockerfile) found.push(...(await scanDockerfile(dockerfile)));
+  if (!dockerfile) return found;
+  try {
+    found.push(...(await scanDockerfile(dockerfile)));
+  } catch (err) {
+    // A file that only shares the name does not stop the image's scan.
+    if (!(err instanceof VigilError)) throw err;
+    inventory.warnings.push({ code: "DOCKERFILE_SKIPPED", message: err.message, path: dockerfile });
+  }
   return found;
 }
 

@@ -89,7 +89,11 @@ export async function exportDb(dbPath: string, file: string, log: Logger): Promi
   } catch (err) {
     rmSync(plain, { force: true });
     if (err instanceof VigilError) throw err;
-    throw new VigilError("IO", `cannot export ${dbPath} to ${target}`, { cause: err });
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new VigilError("IO", `cannot export ${dbPath} to ${target}: ${reason}`, {
+      cause: err,
+      hint: "check that the directory exists and can be written",
+    });
   } finally {
     db.close();
   }

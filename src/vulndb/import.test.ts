@@ -355,15 +355,26 @@ describe("a directory of loose JSON", () => {
     }
   });
 
-  test("JSON that is no known feed is an error, and nothing changes", async () => {
+  test("JSON that is no known feed is skipped in a directory, an error named alone", async () => {
     const odd = path.join(dir, "odd");
     mkdirSync(odd, { recursive: true });
-    writeFileSync(path.join(odd, "package.json"), JSON.stringify({ name: "x", version: "1.0.0" }));
+    const manifest = path.join(odd, "package.json");
+    writeFileSync(manifest, JSON.stringify({ name: "x", version: "1.0.0" }));
     const dbPath = path.join(dir, "odd.db");
-    const err = await rejectsWith(importFeeds(dbPath, [odd], { log: quiet }), "BAD_FEED");
-    assert.match(err.message, /package\.json/);
+
+    // Named alone, or the only file of a directory: an error, and no DB.
+    const alone = await rejectsWith(importFeeds(dbPath, [manifest], { log: quiet }), "BAD_FEED");
+    assert.match(alone.message, /package\.json is no feed vigil knows/);
+    const only = await rejectsWith(importFeeds(dbPath, [odd], { log: quiet }), "BAD_FEED");
+    assert.match(only.message, /no feed found in .*odd/);
     assert.deepEqual(leftovers(dbPath), []);
     assert.throws(() => VulnDb.open(dbPath), { code: "DB_MISSING" });
+
+    // Beside a real record (KEV ships its JSON schema so), it is passed over.
+    const record = readdirSync(sharedData("osv", "npm", "ghsa"))[0] ?? "";
+    copyFileSync(sharedData("osv", "npm", "ghsa", record), path.join(odd, record));
+    const summary = await importFeeds(dbPath, [odd], { log: quiet });
+    assert.equal(summary.records, 1);
   });
 });
 

@@ -260,7 +260,7 @@ async function importZip(run: ImportRun, source: FeedSource & { kind: "zip" }): 
 /**
  * Loose JSON files of one directory: OSV records (one per file, or a list)
  * make up the directory's feed; a secdb file is a feed of its own. A file
- * that does not parse is skipped; valid JSON of no known shape is an error.
+ * that does not parse, or is JSON of no known shape, is skipped with a warning.
  */
 async function importDir(run: ImportRun, source: FeedSource & { kind: "dir" }): Promise<void> {
   let writer: FeedWriter | undefined;
@@ -282,7 +282,7 @@ async function importDir(run: ImportRun, source: FeedSource & { kind: "dir" }): 
       run.warn(osvFeed(), { file, reason: reasonOf(err) });
       continue;
     }
-    classify(run, value, file, osvFeed);
+    classify(run, value, file, osvFeed, "skip");
   }
 }
 
@@ -313,7 +313,16 @@ function importEpss(run: ImportRun, text: string, file: string): void {
   for (let i = 20; i < rows.length; i++) sink.skip();
 }
 
-function classify(run: ImportRun, value: unknown, file: string, osvFeed: () => FeedWriter): void {
+/** What a file of no known shape does: a file named alone fails; one in a directory is skipped. */
+type Unknown = "error" | "skip";
+
+function classify(
+  run: ImportRun,
+  value: unknown,
+  file: string,
+  osvFeed: () => FeedWriter,
+  unknown: Unknown = "error",
+): void {
   if (isAlpineSecdb(value)) {
     importSecdb(run, value, file);
   } else if (isKevCatalog(value)) {
@@ -327,6 +336,9 @@ function classify(run: ImportRun, value: unknown, file: string, osvFeed: () => F
     value.forEach((v, i) => addOsv(run, writer, v, file, `[${i}]`));
   } else if (looksLikeOsvRecord(value)) {
     addOsv(run, osvFeed(), value, file);
+  } else if (unknown === "skip") {
+    // A schema or a README beside the feed files (KEV ships its JSON schema).
+    run.log.warn({ file }, "not a feed vigil knows; skipped");
   } else {
     throw new VigilError("BAD_FEED", `${file} is no feed vigil knows`, {
       hint: "vigil db import reads OSV JSON (files, directories, all.zip), Alpine secdb JSON, the Debian security tracker's JSON, CISA KEV JSON and EPSS CSV",
@@ -409,6 +421,12 @@ export async function importFeeds(
     const built = await buildBeside(target, log, async (db) => {
       const run = new ImportRun(db, log, limitsOf(opts));
       for (const source of sources) await run.read(source);
+      // Skipped files alone make no DB: an empty one would pass every scan.
+      if (run.writers.size === 0) {
+        throw new VigilError("BAD_FEED", `no feed found in ${inputs.join(", ")}`, {
+          hint: "vigil db import reads OSV JSON (files, directories, all.zip), Alpine secdb JSON, the Debian security tracker's JSON, CISA KEV JSON and EPSS CSV",
+        });
+      }
       return { run, feeds: run.finish() };
     });
 

@@ -26,6 +26,7 @@ interface DbOptions {
   cacheDir?: string;
   logLevel: string;
   logFormat?: "text" | "json";
+  quiet?: boolean;
 }
 
 /** The options `vigil db update` and an updating scan share. */
@@ -257,9 +258,11 @@ export function registerDbCommands(program: Command): void {
       "cache directory (default $XDG_CACHE_HOME/vigil or ~/.cache/vigil)",
     )
     .option("--log-level <level>", "error, warn, info or debug", "info")
-    .option("--log-format <format>", "text or json", "text");
+    .option("--log-format <format>", "text or json", "text")
+    .option("-q, --quiet", "errors only on stderr (as --log-level error)");
 
-  const logOf = (opts: DbOptions) => createLogger({ level: opts.logLevel, format: opts.logFormat });
+  const logOf = (opts: DbOptions) =>
+    createLogger({ level: opts.quiet ? "error" : opts.logLevel, format: opts.logFormat });
 
   addFeedOptions(
     db

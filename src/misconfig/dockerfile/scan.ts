@@ -16,8 +16,14 @@ export async function scanDockerfile(file: string): Promise<MisconfigFinding[]> 
   if (!info.isFile() || info.size > MAX_DOCKERFILE_BYTES) {
     throw new VigilError("UNSUPPORTED", `${file} is not a Dockerfile (not a file, or over 1 MiB)`);
   }
-  const text = await readFile(file, "utf8");
-  return runChecks(dockerfileChecks, { path: file, dockerfile: parseDockerfile(text) });
+  const dockerfile = parseDockerfile(await readFile(file, "utf8"));
+  // The builder refuses a file without FROM; checking one would report noise.
+  if (dockerfile.stages.length === 0) {
+    throw new VigilError("UNSUPPORTED", `${file} is not a Dockerfile: it has no FROM instruction`, {
+      hint: "name the Dockerfile the image is built from",
+    });
+  }
+  return runChecks(dockerfileChecks, { path: file, dockerfile });
 }
 
 /**
