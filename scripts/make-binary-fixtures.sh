@@ -85,10 +85,21 @@ log "downloading bookworm packages"
 # shellcheck disable=SC2086
 apt-get download $bookworm >&2 2>/dev/null || { apt-get update >&2 && apt-get download $bookworm >&2; }
 
+# The Debian mirror this machine's apt uses (deb822 or one-line sources), or DEBIAN_MIRROR.
+debian_mirror() {
+  local uri=${DEBIAN_MIRROR:-}
+  [ -n "$uri" ] || uri=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources |
+    awk '{print $2}' | grep -v security | head -1)
+  [ -n "$uri" ] || uri=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list |
+    awk '{print $2}' | grep -v security | head -1)
+  [ -n "$uri" ] || { echo "no Debian mirror in apt's sources; set DEBIAN_MIRROR" >&2; exit 1; }
+  echo "$uri"
+}
+
 # Bullseye, for Go 1.15: its own apt state under the work dir; the system's is untouched.
 apt_b=$work/apt-bullseye
 mkdir -p "$apt_b/lists/partial" "$apt_b/cache/archives/partial"
-echo "deb http://deb.debian.org/debian bullseye main" >"$apt_b/sources.list"
+echo "deb $(debian_mirror) bullseye main" >"$apt_b/sources.list"
 bopts=(-o "Dir::Etc::SourceList=$apt_b/sources.list" -o "Dir::Etc::SourceParts=$apt_b/none"
   -o "Dir::State::Lists=$apt_b/lists" -o "Dir::Cache=$apt_b/cache" -o "Debug::NoLocking=1")
 log "downloading bullseye's golang-1.15 and fzf"
