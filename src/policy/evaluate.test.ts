@@ -271,3 +271,50 @@ describe("VEX statements", () => {
     );
   });
 });
+
+describe("rules on how the project depends on a package", () => {
+  const byDependency = parsePolicy(
+    yaml(
+      "dependency.yaml",
+      [
+        "name: dependency",
+        "default: ignore",
+        "rules:",
+        "  - id: direct",
+        "    action: deny",
+        "    when: finding.kind == 'vulnerability' && pkg.direct",
+        "    message: '{pkg.name} is a direct dependency'",
+        "  - id: transitive",
+        "    action: warn",
+        "    when: finding.kind == 'vulnerability' && pkg.transitive",
+        "    message: '{pkg.name} comes in through another package'",
+      ].join("\n"),
+    ),
+  );
+
+  it("tells debian-app's direct dependencies from the packages they pull in", async () => {
+    const result = await scanOnce(corpusLayout("debian-app"), ["vuln"]);
+    const outcome = evaluatePolicy(result, { policy: byDependency });
+    const names = (action: string) =>
+      [
+        ...new Set(
+          outcome.decisions
+            .filter((d) => d.action === action)
+            .map((d) => d.message.split(" ")[0] ?? ""),
+        ),
+      ].sort();
+
+    // EXPECTED.md names these four as the app's direct dependencies.
+    for (const name of ["axios", "express", "jsonwebtoken", "lodash"]) {
+      assert.ok(names("deny").includes(name), `${name}: ${names("deny").join(", ")}`);
+    }
+    // And these as packages the app does not name itself.
+    for (const name of ["body-parser", "follow-redirects", "qs"]) {
+      assert.ok(names("warn").includes(name), `${name}: ${names("warn").join(", ")}`);
+    }
+    assert.deepEqual(
+      names("deny").filter((n) => names("warn").includes(n)),
+      [],
+    );
+  });
+});

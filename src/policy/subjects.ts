@@ -183,12 +183,13 @@ function blankFinding(kind: FindingKind, id: string): FindingFacts {
 }
 
 /**
- * Language catalogers say whether the project names a package itself:
- * `metadata.dependency` is `direct` or `transitive`; OS packages leave it out.
+ * Lockfiles and manifests say whether the project names a package itself
+ * (`dependency`: `direct`, or `indirect` when only other packages need it);
+ * OS packages, and files that do not tell, leave it out.
  */
-export function dependencyOf(p: Pick<Package, "metadata">): "direct" | "transitive" | undefined {
-  const d = p.metadata?.dependency;
-  return d === "direct" || d === "transitive" ? d : undefined;
+export function dependencyOf(p: Pick<Package, "dependency">): "direct" | "transitive" | undefined {
+  if (p.dependency === "direct") return "direct";
+  return p.dependency === "indirect" ? "transitive" : undefined;
 }
 
 function packageFacts(p: Package) {
