@@ -1,39 +1,15 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { before, describe, it } from "node:test";
 import { VIGIL_VERSION } from "../about.js";
 import { writeOciLayout } from "../testing/oci-builder.js";
-import { repoRoot, sharedData } from "../testing/shared.js";
+import { sharedData } from "../testing/shared.js";
+import { cliRunner, oneLineError } from "../testing/cli.js";
 import { tempDir } from "../testing/tmp.js";
 
-const bin = path.join(repoRoot, "bin", "vigil.js");
-const home = tempDir("vigil-home-");
-const cache = tempDir("vigil-cache-");
-
-/** Runs the real CLI with its cache and home in temp dirs, stdout not a terminal. */
-function vigil(...args: string[]) {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOME: home,
-    VIGIL_CACHE_DIR: cache,
-    NO_COLOR: "1",
-    // Hermetic: a scan never reaches for the public feeds.
-    VIGIL_OFFLINE: "1",
-  };
-  delete env.VIGIL_DB;
-  delete env.XDG_CACHE_HOME;
-  const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function oneLineError(stderr: string): string {
-  const lines = stderr.trim().split("\n");
-  assert.equal(lines.length, 1, `expected one line, got:\n${stderr}`);
-  assert.match(lines[0] as string, /^vigil: error: /);
-  return lines[0] as string;
-}
+// The real CLI, its cache and home in temp dirs, stdout not a terminal, offline.
+const { run: vigil, cache, home } = cliRunner();
 
 let alpine34 = "";
 

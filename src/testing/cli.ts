@@ -12,7 +12,7 @@ export interface CliRun {
   stderr: string;
 }
 
-export function cliRunner(): { run: (...args: string[]) => CliRun; cache: string } {
+export function cliRunner(): { run: (...args: string[]) => CliRun; cache: string; home: string } {
   const bin = path.join(repoRoot, "bin", "vigil.js");
   const home = tempDir("vigil-home-");
   const cache = tempDir("vigil-cache-");
@@ -35,7 +35,7 @@ export function cliRunner(): { run: (...args: string[]) => CliRun; cache: string
     });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
-  return { run, cache };
+  return { run, cache, home };
 }
 
 /** The single `vigil: error: …` line a failure prints. */
