@@ -250,6 +250,33 @@ describe("scans and DB freshness", () => {
     assert.ok(vulnerabilities(r.stdout).some((v) => v.id === "CVE-2017-8291"));
   });
 
+  test("parallel scans on one empty cache: one downloads, the others wait for it and scan", async () => {
+    const cacheDir = path.join(dir, "parallel-cache");
+    const env = {
+      VIGIL_CACHE_DIR: cacheDir,
+      VIGIL_MIRROR: server.url,
+      VIGIL_ECOSYSTEMS: "Debian",
+      VIGIL_ALPINE_RELEASES: "v3.4",
+    };
+    const downloads = () => server.log.filter((r) => r.path.endsWith("all.zip")).length;
+    const before = downloads();
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, () => vigil(["image", `oci:${alpine}`, "-f", "json"], env)),
+    );
+    for (const r of runs) assert.equal(r.code, 0, r.stderr);
+    const ids = runs.map((r) =>
+      JSON.stringify(
+        vulnerabilities(r.stdout)
+          .map((v) => v.id)
+          .sort(),
+      ),
+    );
+    assert.equal(new Set(ids).size, 1);
+    assert.ok(ids[0]?.includes("CVE-2017-8291"));
+    // One process downloaded the feeds; the others used its DB.
+    assert.equal(downloads() - before, 1);
+  });
+
   test("stale data offline is used with a warning", async () => {
     const r = await vigil([
       "image",

@@ -180,7 +180,14 @@ function warnStale(db: VulnDb, maxAgeMs: number, log: Logger): void {
   if (stale.length === 0) return;
   const oldest = stale.reduce((a, b) => (a.checkedAt < b.checkedAt ? a : b));
   log.warn(
-    { feeds: stale.map((f) => f.name).join(","), oldest: oldest.checkedAt },
+    {
+      feeds: stale
+        .slice(0, 3)
+        .map((f) => f.name)
+        .concat(stale.length > 3 ? [`… ${stale.length - 3} more (vigil db status)`] : [])
+        .join(","),
+      oldest: oldest.checkedAt,
+    },
     `${stale.length} feed(s) older than the --db-max-age threshold; findings may be missing (run \`vigil db update\`)`,
   );
 }

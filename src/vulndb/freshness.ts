@@ -2,16 +2,49 @@
 // the scan (unless offline), and data older than the threshold is said out
 // loud rather than silently trusted.
 import { existsSync } from "node:fs";
+import path from "node:path";
 import type { Logger } from "pino";
 
 import { VigilError } from "../errors.js";
 import { VulnDb, type FeedStatus } from "./db.js";
+import { lockHeld } from "./lock.js";
 import type { UpdateOptions } from "./update.js";
 
 /** The updater (and with it the importers) loads only when a scan must update. */
 async function update(dbPath: string, opts: UpdateOptions) {
   const { updateDb } = await import("./update.js");
   return updateDb(dbPath, opts);
+}
+
+/** How long a scan waits for another vigil's update of the same DB. */
+const WAIT_FOR_UPDATE_MS = 15 * 60_000;
+
+/**
+ * Parallel CI jobs on one cache all find the DB missing or stale at once: one
+ * updates, the others wait for its lock to go and then scan with its DB.
+ * True when another process updated it, false when this one did.
+ */
+async function updateOrWait(dbPath: string, opts: FreshnessOptions): Promise<boolean> {
+  try {
+    // Feeds that failed while others worked are the update's own warning.
+    await update(dbPath, { ...opts.update, log: opts.log });
+    return false;
+  } catch (err) {
+    if (!(err instanceof VigilError) || err.code !== "DB_LOCKED") throw err;
+  }
+
+  const lock = `${path.resolve(dbPath)}.lock`;
+  opts.log.info({ db: dbPath }, "another vigil is updating the vulnerability DB; waiting for it");
+  const deadline = Date.now() + WAIT_FOR_UPDATE_MS;
+  while (lockHeld(lock)) {
+    if (Date.now() > deadline) {
+      throw new VigilError("DB_LOCKED", `the vulnerability DB at ${dbPath} is still being updated`, {
+        hint: "waited 15 minutes for the other update; try again, or scan with --offline",
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return true;
 }
 
 export const DEFAULT_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
@@ -65,9 +98,9 @@ export async function ensureFresh(dbPath: string, opts: FreshnessOptions): Promi
       });
     }
     log.info({ db: dbPath }, "no vulnerability DB yet; downloading the feeds");
-    const summary = await update(dbPath, { ...opts.update, log });
-    if (summary.failed > 0)
-      log.warn({ failed: summary.failed }, "some feeds could not be downloaded");
+    const waited = await updateOrWait(dbPath, opts);
+    // The other process could not build one either: say why, from this process.
+    if (waited && !existsSync(dbPath)) await update(dbPath, { ...opts.update, log });
     return;
   }
 
@@ -82,8 +115,7 @@ export async function ensureFresh(dbPath: string, opts: FreshnessOptions): Promi
   }
   log.info({ db: dbPath }, `vulnerability data is ${told}; updating`);
   try {
-    const summary = await update(dbPath, { ...opts.update, log });
-    if (summary.failed > 0) log.warn({ failed: summary.failed }, "some feeds could not be updated");
+    await updateOrWait(dbPath, opts);
   } catch (err) {
     log.warn(
       { reason: err instanceof Error ? err.message : String(err) },

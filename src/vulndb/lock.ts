@@ -126,3 +126,9 @@ function releaseLock(file: string): void {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
   }
 }
+
+/** Whether a live process holds the lock now (a dead owner's lock does not count). */
+export function lockHeld(file: string): boolean {
+  const pid = readPid(file);
+  return pid !== undefined && !isStale(file, pid);
+}

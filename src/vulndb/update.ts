@@ -417,7 +417,8 @@ async function fetchJob(job: Job, ctx: JobContext): Promise<Fetched> {
     result.error = err instanceof Error ? err.message : String(err);
     const code = connectionError(err);
     if (code) ctx.unreachable.set(host, code);
-    ctx.log.warn({ feed: job.feed, url: job.url, error: result.error }, "feed not updated");
+    // One warning sums the failures up once all feeds are tried (failureSummary).
+    ctx.log.info({ feed: job.feed, url: job.url, error: result.error }, "feed not updated");
     ctx.opts.onEvent?.({ key: job.key, type: "failed", message: result.error });
     return { job, result };
   }
@@ -534,6 +535,16 @@ async function applyFetched(run: ImportRun, fetched: Fetched[], log: Logger): Pr
   }
 }
 
+/** Why feeds failed, in a few words: unreachable hosts by name, other failures by error. */
+function failureSummary(failed: readonly Fetched[], unreachable: Map<string, string>): string {
+  const others = failed.filter((f) => !unreachable.has(hostOf(f.job.url)));
+  const reasons = [
+    ...[...unreachable].map(([host, code]) => `${host} unreachable (${code})`),
+    ...new Set(others.map((f) => f.result.error ?? "unknown error")),
+  ];
+  return reasons.slice(0, 3).join("; ") + (reasons.length > 3 ? "; …" : "");
+}
+
 /** Download directories that nothing was kept in are not left behind. */
 function removeIfEmpty(dir: string): void {
   let entries;
@@ -558,16 +569,9 @@ function refuseEmptyUpdate(fetched: readonly Fetched[], unreachable: Map<string,
   const failed = fetched.filter((f) => f.result.outcome === "failed");
   const usable = fetched.filter((f) => !["failed", "absent"].includes(f.result.outcome));
   if (usable.length > 0 || failed.length === 0) return;
-  // Hosts that could not be reached say it in a few words; other failures by their error.
-  const others = failed.filter((f) => !unreachable.has(hostOf(f.job.url)));
-  const reasons = [
-    ...[...unreachable].map(([host, code]) => `${host} unreachable (${code})`),
-    ...new Set(others.map((f) => f.result.error ?? "unknown error")),
-  ];
-  const shown = reasons.slice(0, 3).join("; ") + (reasons.length > 3 ? "; …" : "");
   throw new VigilError(
     "NETWORK",
-    `no feed could be downloaded (${failed.length} tried: ${shown}); the vulnerability DB was not changed`,
+    `no feed could be downloaded (${failed.length} tried: ${failureSummary(failed, unreachable)}); the vulnerability DB was not changed`,
     {
       hint: "check the network or point the feeds at a mirror (--mirror); where the feeds cannot be reached, `vigil db import` files fetched elsewhere and scan with --offline",
     },
@@ -604,6 +608,13 @@ export async function updateDb(dbPath: string, opts: UpdateOptions = {}): Promis
     }
     removeIfEmpty(downloadDir);
     refuseEmptyUpdate(fetched, ctx.unreachable);
+    const failed = fetched.filter((f) => f.result.outcome === "failed");
+    if (failed.length > 0) {
+      log.warn(
+        { failed: failed.length, of: fetched.length },
+        `feeds not updated, their previous data kept: ${failureSummary(failed, ctx.unreachable)}`,
+      );
+    }
 
     const built = await buildBeside(
       target,
