@@ -1,4 +1,4 @@
-import { createReadStream, realpathSync } from "node:fs";
+import { createReadStream, realpathSync, statSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -12,6 +12,12 @@ export interface BlobStore {
   readSmall(name: string, limit?: number): Promise<Buffer>;
   size(name: string): Promise<number>;
   stream(name: string): Readable;
+}
+
+function notRegular(where: string): VigilError {
+  return new VigilError("BAD_MANIFEST", `${where} is not a regular file`, {
+    hint: "an image layout holds its blobs as plain files",
+  });
 }
 
 /** Manifests, indexes and configs are small; a huge one is hostile or broken. */
@@ -40,15 +46,27 @@ export class DirectoryStore implements BlobStore {
   }
 
   async size(name: string): Promise<number> {
+    let info;
     try {
-      return (await stat(this.resolve(name))).size;
+      info = await stat(this.resolve(name));
     } catch (err) {
       throw new VigilError("NOT_FOUND", `${this.describe(name)} does not exist`, { cause: err });
     }
+    if (!info.isFile()) throw notRegular(this.describe(name));
+    return info.size;
   }
 
   stream(name: string): Readable {
-    return createReadStream(this.resolve(name));
+    const file = this.resolve(name);
+    // A FIFO or a device would block or never end the read: only regular files are blobs.
+    let regular = true;
+    try {
+      regular = statSync(file).isFile();
+    } catch {
+      // Missing: the read stream reports it.
+    }
+    if (!regular) throw notRegular(this.describe(name));
+    return createReadStream(file);
   }
 
   /**

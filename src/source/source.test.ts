@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -250,6 +251,21 @@ describe("references that are easy to get wrong", () => {
       const dir = await writeOciLayout([{ entries: [{ name: "a", content: "x" }] }]);
       writeFileSync(path.join(dir, "index.json"), index);
       assert.equal((await failure(openImage(`oci:${dir}`))).code, "BAD_MANIFEST", index);
+    }
+  });
+});
+
+describe("an OCI layout with a FIFO where a file should be", () => {
+  it("is refused in one error, never read and waited on", async () => {
+    for (const where of ["index", "layer"] as const) {
+      const dir = await writeOciLayout([{ entries: [{ name: "etc/hostname", content: "x\n" }] }]);
+      const source = await openImage(`oci:${dir}`);
+      const layer = (source.layers[0]?.digest ?? "").slice("sha256:".length);
+      const target =
+        where === "index" ? path.join(dir, "index.json") : path.join(dir, "blobs", "sha256", layer);
+      rmSync(target);
+      execFileSync("mkfifo", [target]);
+      await assert.rejects(inventoryImage(`oci:${dir}`), /is not a regular file/, where);
     }
   });
 });
