@@ -283,4 +283,23 @@ describe("vigil diff", () => {
     assert.equal(same.code, 0, "nothing new, nothing to fail on");
     assert.match(same.stdout, /findings: 0 added, 0 removed/);
   });
+
+  it("a .json that is no vigil report is named as such, not read as an image", () => {
+    const cases: [string, string, RegExp][] = [
+      ["other.json", JSON.stringify({ a: 1 }), /other\.json is not a vigil JSON report: no schema/],
+      ["cut.json", '{"schema": "vigil.re', /cut\.json is not a vigil JSON report: /],
+      [
+        "platforms.json",
+        JSON.stringify({ schema: "vigil.platforms/v1" }),
+        /schema vigil\.platforms\/v1, not vigil\.report\/v1/,
+      ],
+    ];
+    for (const [name, text, pattern] of cases) {
+      const file = path.join(dir, name);
+      writeFileSync(file, text);
+      const r = vigil("diff", file, app, "-q");
+      assert.equal(r.code, 2, name);
+      assert.match(oneLineError(r.stderr), pattern);
+    }
+  });
 });

@@ -70,10 +70,20 @@ async function savedReport(ref: string): Promise<ScanResult | undefined> {
   if (!ref.endsWith(".json")) return undefined;
   const text = await readFile(ref, "utf8").catch(() => undefined);
   if (text === undefined) return undefined;
+  // A .json file is a saved report or a mistake; read as an image it would only say "bad tar".
+  const notReport = (why: string) =>
+    new VigilError("BAD_REPORT", `${ref} is not a vigil JSON report: ${why}`, {
+      hint: "vigil diff compares images, or reports `vigil image --format json` wrote for one platform",
+    });
+  let report: Record<string, unknown>;
   try {
-    const report = JSON.parse(text) as Record<string, unknown>;
-    return report.schema === JSON_SCHEMA ? scanResultOf(report) : undefined;
-  } catch {
-    return undefined;
+    report = JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw notReport((err as Error).message);
   }
+  if (report?.schema !== JSON_SCHEMA) {
+    const schema = typeof report?.schema === "string" ? `schema ${report.schema}` : "no schema";
+    throw notReport(`${schema}, not ${JSON_SCHEMA}`);
+  }
+  return scanResultOf(report);
 }

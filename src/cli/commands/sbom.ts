@@ -12,7 +12,13 @@ import { documentIdentity } from "../../sbom/identity.js";
 import { parseFormat, parseSize } from "../options.js";
 import { Progress } from "../progress.js";
 import { addRegistryOptions, registryFrom, type RegistryFlags } from "../registry-options.js";
-import { addReportOptions, emit, scanAndReport, type ImageOptions } from "./image.js";
+import {
+  addReportOptions,
+  checkWritable,
+  emit,
+  scanAndReport,
+  type ImageOptions,
+} from "./image.js";
 
 interface SbomOptions extends RegistryFlags {
   format: SbomFormat;
@@ -85,6 +91,7 @@ Examples:
         level: opts.quiet ? "error" : opts.logLevel,
         format: opts.logFormat,
       });
+      if (opts.output) await checkWritable(opts.output);
       const progress = new Progress("reading layers", !opts.quiet);
       const inventory = await inventoryImage(image, {
         platform: opts.platform,

@@ -1,6 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { VigilError } from "../../errors.js";
+import { looksBinary } from "../../util/binary.js";
 import { runChecks, type MisconfigFinding } from "../types.js";
 import { dockerfileChecks } from "./checks.js";
 import { parseDockerfile } from "./parse.js";
@@ -16,7 +17,13 @@ export async function scanDockerfile(file: string): Promise<MisconfigFinding[]> 
   if (!info.isFile() || info.size > MAX_DOCKERFILE_BYTES) {
     throw new VigilError("UNSUPPORTED", `${file} is not a Dockerfile (not a file, or over 1 MiB)`);
   }
-  const dockerfile = parseDockerfile(await readFile(file, "utf8"));
+  const bytes = await readFile(file);
+  if (looksBinary(bytes)) {
+    throw new VigilError("UNSUPPORTED", `${file} is not a Dockerfile: its content is binary`, {
+      hint: "name the Dockerfile the image is built from",
+    });
+  }
+  const dockerfile = parseDockerfile(bytes.toString("utf8"));
   // The builder refuses a file without FROM; checking one would report noise.
   if (dockerfile.stages.length === 0) {
     throw new VigilError("UNSUPPORTED", `${file} is not a Dockerfile: it has no FROM instruction`, {
