@@ -21,7 +21,7 @@ import type {
   PackageRecord,
   ScanWarning,
 } from "./types.js";
-import { isThirdParty } from "./vendor.js";
+import { isThirdParty, thirdPartyWarnings } from "./vendor.js";
 
 type LayeredFinding = FileFinding & { layer: number };
 
@@ -218,26 +218,6 @@ function toPackage(
     purl: purlFor(record, os),
     ...(isThirdParty(record, os) && { thirdParty: true }),
   };
-}
-
-/** One warning per foreign vendor, so a scan says which packages it did not match. */
-function thirdPartyWarnings(packages: readonly Package[], os: OsInfo | undefined): ScanWarning[] {
-  const byVendor = new Map<string, Package[]>();
-  for (const p of packages.filter((x) => x.thirdParty)) {
-    const vendor = p.metadata?.vendor ?? "";
-    byVendor.set(vendor, [...(byVendor.get(vendor) ?? []), p]);
-  }
-  return [...byVendor].map(([vendor, list]) => {
-    const names = list.map((p) => p.name).sort();
-    const shown = names.slice(0, 5).join(", ") + (names.length > 5 ? ", …" : "");
-    return {
-      code: "THIRD_PARTY_PACKAGES",
-      message:
-        `${list.length} rpm package(s) from vendor "${vendor}", not ${os?.family}: ${shown}; ` +
-        `not matched against ${os?.family} advisories`,
-      path: list[0]?.path,
-    };
-  });
 }
 
 function findingWarnings(visible: readonly LayeredFinding[]): ScanWarning[] {

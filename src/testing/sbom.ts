@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import * as CDX from "@cyclonedx/cyclonedx-library";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
@@ -14,13 +15,46 @@ import { expectedImages, referencesFor } from "./corpus.js";
 import { writeOciLayout } from "./oci-builder.js";
 import { repoRoot, sharedData } from "./shared.js";
 
-/** Every corpus image by name (its OCI layout form), plus the Alpine 3.4 fixture. */
+/**
+ * Every corpus image by name (its OCI layout form), plus the Alpine 3.4
+ * fixture and the AlmaLinux 8 one (an rpm database rpm itself wrote, with an
+ * EPEL package from another vendor).
+ */
 export async function testImages(): Promise<{ name: string; reference: string }[]> {
   const corpus = expectedImages().map((i) => ({
     name: i.name,
     reference: referencesFor(i.name)[0] as string,
   }));
-  return [...corpus, { name: "alpine-3.4-old", reference: `oci:${await alpine34()}` }];
+  return [
+    ...corpus,
+    { name: "alpine-3.4-old", reference: `oci:${await alpine34()}` },
+    { name: "almalinux-8", reference: `oci:${await alma8()}` },
+  ];
+}
+
+let alma8Dir: Promise<string> | undefined;
+
+function alma8(): Promise<string> {
+  const testdata = (...parts: string[]) => path.join(repoRoot, "testdata", ...parts);
+  alma8Dir ??= writeOciLayout([
+    {
+      entries: [
+        {
+          name: "etc/os-release",
+          content: readFileSync(testdata("os-release", "almalinux-8.4.os-release")),
+        },
+      ],
+    },
+    {
+      entries: [
+        {
+          name: "var/lib/rpm/rpmdb.sqlite",
+          content: gunzipSync(readFileSync(testdata("rpm", "alma8-fixture.rpmdb.sqlite.gz"))),
+        },
+      ],
+    },
+  ]);
+  return alma8Dir;
 }
 
 let alpine34Dir: Promise<string> | undefined;

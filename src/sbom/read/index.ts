@@ -8,6 +8,7 @@ import type {
   Package,
   ScanWarning,
 } from "../../inventory/types.js";
+import { isThirdParty, thirdPartyWarnings } from "../../inventory/vendor.js";
 import { FactMap, P } from "../properties.js";
 import type { SpdxDocument } from "../spdx.js";
 import { parseTagValue } from "../spdx-tag-value.js";
@@ -129,7 +130,14 @@ export function toInventory(doc: SbomDocument, reference: string): Inventory {
       continue;
     }
     const { record, purl, path, layer, ownedBy } = result.ok;
-    const pkg = { ...record, purl, path: path ?? "", layer: resolveLayer(layer, image.layers) };
+    const pkg: Package = {
+      ...record,
+      purl,
+      path: path ?? "",
+      layer: resolveLayer(layer, image.layers),
+      // As in an image scan: an rpm another vendor built is not matched as the distribution's.
+      ...(isThirdParty(record, os) && { thirdParty: true }),
+    };
     packages.push(pkg);
     if (ownedBy) owners.set(pkg, ownedBy);
   }
@@ -142,7 +150,13 @@ export function toInventory(doc: SbomDocument, reference: string): Inventory {
       "the SBOM names no OS (no operating-system component, no distro qualifier); OS packages are not matched",
     );
   }
-  return { image, os, packages: sortPackages(packages), warnings: warnings.list() };
+  const vendorWarnings = thirdPartyWarnings(packages, os);
+  return {
+    image,
+    os,
+    packages: sortPackages(packages),
+    warnings: [...warnings.list(), ...vendorWarnings],
+  };
 }
 
 /** A language package names its OS package by purl; one the SBOM does not list stays unowned. */
