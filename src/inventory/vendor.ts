@@ -35,7 +35,10 @@ export function isThirdParty(pkg: PackageRecord, os: OsInfo | undefined): boolea
 }
 
 /** One warning per foreign vendor, so a scan says which packages it did not match. */
-export function thirdPartyWarnings(packages: readonly Package[], os: OsInfo | undefined): ScanWarning[] {
+export function thirdPartyWarnings(
+  packages: readonly Package[],
+  os: OsInfo | undefined,
+): ScanWarning[] {
   const byVendor = new Map<string, Package[]>();
   for (const p of packages.filter((x) => x.thirdParty)) {
     const vendor = p.metadata?.vendor ?? "";

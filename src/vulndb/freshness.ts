@@ -38,9 +38,13 @@ async function updateOrWait(dbPath: string, opts: FreshnessOptions): Promise<boo
   const deadline = Date.now() + WAIT_FOR_UPDATE_MS;
   while (lockHeld(lock)) {
     if (Date.now() > deadline) {
-      throw new VigilError("DB_LOCKED", `the vulnerability DB at ${dbPath} is still being updated`, {
-        hint: "waited 15 minutes for the other update; try again, or scan with --offline",
-      });
+      throw new VigilError(
+        "DB_LOCKED",
+        `the vulnerability DB at ${dbPath} is still being updated`,
+        {
+          hint: "waited 15 minutes for the other update; try again, or scan with --offline",
+        },
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
