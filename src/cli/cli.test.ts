@@ -197,11 +197,17 @@ describe("vigil config", () => {
     assert.match(oneLineError(r.stderr), /nope cannot be read/);
   });
 
-  it("a file without FROM is not checked as a Dockerfile", () => {
+  it("binary content, or text without FROM, is not checked as a Dockerfile", () => {
     const junk = path.join(dir, "junk");
-    writeFileSync(junk, Buffer.from([0x00, 0xff, 0x13, 0x37, 0x0a, 0x41, 0x42]));
-    const r = vigil("config", junk);
-    assert.equal(r.code, 2);
-    assert.match(oneLineError(r.stderr), /junk is not a Dockerfile: it has no FROM instruction/);
+    writeFileSync(junk, Buffer.from([0x00, 0xff, 0x13, 0x37, 0x0a, 0x46, 0x52, 0x4f, 0x4d, 0x20]));
+    const binary = vigil("config", junk);
+    assert.equal(binary.code, 2);
+    assert.match(oneLineError(binary.stderr), /junk is not a Dockerfile: its content is binary/);
+
+    const notes = path.join(dir, "notes.txt");
+    writeFileSync(notes, "RUN this by hand\nthen deploy\n");
+    const text = vigil("config", notes);
+    assert.equal(text.code, 2);
+    assert.match(oneLineError(text.stderr), /notes\.txt is not a Dockerfile: it has no FROM/);
   });
 });
