@@ -207,6 +207,24 @@ describe("scans with a layer cache", () => {
     );
   });
 
+  it("takes an entry only for the blob it was made from, not another with the same diff ID", async () => {
+    const cache = newCache();
+    const plain = await counted([{ ...base, compression: "none" }]);
+    await packages(plain.source, cache);
+
+    // The same tar gzipped: the same diff ID, another blob. It is read and verified.
+    const gzipped = await counted([{ ...base, compression: "gzip" }]);
+    assert.equal(gzipped.source.layers[0]?.diffId, plain.source.layers[0]?.diffId);
+    assert.notEqual(gzipped.source.layers[0]?.digest, plain.source.layers[0]?.digest);
+    await packages(gzipped.source, cache);
+    assert.deepEqual(gzipped.opened, [0]);
+
+    // Now that blob's entry is there: a rescan of it reads nothing.
+    const again = await counted([{ ...base, compression: "gzip" }]);
+    await packages(again.source, cache);
+    assert.deepEqual(again.opened, []);
+  });
+
   it("caches nothing from a layer that failed verification", async () => {
     for (const bad of [
       { ...base, wrongDiffId: true },

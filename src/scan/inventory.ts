@@ -100,11 +100,13 @@ async function checkCachedLayer(
   source: ImageSource,
 ): Promise<void> {
   const where = `${source.reference}: layer ${layer.index + 1} (${layer.digest ?? layer.diffId})`;
+  // A docker archive states no sizes: the one the blob had when it was verified stands in.
+  const expected = layer.size ?? cached.compressedBytes;
   const stored = await layer.storedSize?.();
-  if (stored !== undefined && layer.size !== undefined && stored !== layer.size) {
+  if (stored !== undefined && stored !== expected) {
     throw new VigilError(
       "DIGEST_MISMATCH",
-      `${where}: the blob is ${stored} bytes, the manifest says ${layer.size}`,
+      `${where}: the blob is ${stored} bytes, ${layer.size === undefined ? "it was" : "the manifest says"} ${expected}`,
       { hint: "the layer is truncated or corrupt; fetch the image again" },
     );
   }
@@ -115,6 +117,17 @@ async function checkCachedLayer(
   }
 }
 
+/**
+ * The manifest names the blob the entry was made from. Another blob with the
+ * same diff ID (another compression, or a manifest pointing elsewhere since)
+ * is read and verified, not trusted on the config's word alone.
+ */
+function sameBlob(layer: LayerBlob, cached: LayerAnalysis): boolean {
+  return (
+    layer.digest === undefined || cached.digest === undefined || layer.digest === cached.digest
+  );
+}
+
 /** A cached analysis when there is one: then the blob is not even opened. */
 async function analyseLayer(
   source: ImageSource,
@@ -122,11 +135,11 @@ async function analyseLayer(
   readers: string,
   opts: InventoryOptions,
 ): Promise<LayerAnalysis> {
-  const cached = await opts.cache?.get(layer.diffId, layer.index, readers);
+  const entry = await opts.cache?.get(layer.diffId, layer.index, readers);
+  // Only the blob that was verified when the entry was written is taken as read.
+  const cached = entry && sameBlob(layer, entry) ? entry : undefined;
   if (cached) {
     await checkCachedLayer(layer, cached, opts.maxLayerBytes ?? DEFAULT_MAX_LAYER_BYTES, source);
-    // The same content may be stored compressed another way (gzip, zstd).
-    cached.digest = layer.digest;
     cached.compressedBytes = layer.size ?? cached.compressedBytes;
     opts.onLayer?.({ layer: layer.index, diffId: layer.diffId, cached: true });
     return cached;

@@ -47,6 +47,7 @@ export async function resolveDockerArchive(
     diffId: diffIds[index] as string,
     location: store.describe(file),
     open: () => store.stream(file),
+    storedSize: () => store.size(file),
   }));
 
   return {
