@@ -1,4 +1,6 @@
+import path from "node:path";
 import type { Command } from "commander";
+import { cacheDir } from "../../config/paths.js";
 import { createLogger } from "../../log.js";
 import { DEFAULT_MAX_LAYER_BYTES, inventoryImage } from "../../scan/inventory.js";
 import { SBOM_PREFIX } from "../../scan/scan.js";
@@ -12,6 +14,7 @@ import { documentIdentity } from "../../sbom/identity.js";
 import { parseFormat, parseSize } from "../options.js";
 import { Progress } from "../progress.js";
 import { addRegistryOptions, registryFrom, type RegistryFlags } from "../registry-options.js";
+import { addLayerCacheOptions, layerCacheFrom, type LayerCacheFlags } from "./cache.js";
 import {
   addReportOptions,
   checkWritable,
@@ -20,7 +23,7 @@ import {
   type ImageOptions,
 } from "./image.js";
 
-interface SbomOptions extends RegistryFlags {
+interface SbomOptions extends RegistryFlags, LayerCacheFlags {
   format: SbomFormat;
   specVersion: CycloneDxVersion;
   output?: string;
@@ -70,6 +73,10 @@ export function registerSbomCommand(program: Command): void {
       DEFAULT_MAX_LAYER_BYTES,
     )
     .option("-q, --quiet", "no progress and no warnings on stderr")
+    .option(
+      "--cache-dir <dir>",
+      "cache directory (default $XDG_CACHE_HOME/vigil or ~/.cache/vigil)",
+    )
     .option("--log-level <level>", "error, warn, info or debug", "warn")
     .option(
       "--log-format <format>",
@@ -77,7 +84,7 @@ export function registerSbomCommand(program: Command): void {
       parseFormat(["text", "json"] as const),
       "text",
     );
-  addRegistryOptions(sbom)
+  addLayerCacheOptions(addRegistryOptions(sbom))
     .addHelpText(
       "after",
       `
@@ -94,6 +101,8 @@ Examples:
       if (opts.output) await checkWritable(opts.output);
       const progress = new Progress("reading layers", !opts.quiet);
       const inventory = await inventoryImage(image, {
+        cache: layerCacheFrom(opts),
+        spillDir: path.join(cacheDir(opts.cacheDir), "tmp"),
         platform: opts.platform,
         registry: await registryFrom(opts),
         log,
