@@ -1,5 +1,5 @@
 import type { Package } from "../inventory/types.js";
-import type { Severity } from "../match/types.js";
+import { severityRank, type Severity } from "../match/types.js";
 import type { Action, Decision, FindingKind } from "../policy/types.js";
 import { printable } from "../util/text.js";
 import { Verdicts, type ScanResult } from "./model.js";
@@ -58,11 +58,18 @@ export function diffScans(oldScan: ScanResult, newScan: ScanResult): ScanDiff {
       kept,
     },
     findings: {
-      added: [...newItems].filter(([k]) => !oldItems.has(k)).map(([, i]) => i),
-      removed: [...oldItems].filter(([k]) => !newItems.has(k)).map(([, i]) => i),
+      added: byRank([...newItems].filter(([k]) => !oldItems.has(k)).map(([, i]) => i)),
+      removed: byRank([...oldItems].filter(([k]) => !newItems.has(k)).map(([, i]) => i)),
       kept: [...newItems.keys()].filter((k) => oldItems.has(k)).length,
     },
   };
+}
+
+/** Most severe first, then by label: the same order whatever the scans' own order was. */
+function byRank(items: DiffItem[]): DiffItem[] {
+  return items.sort(
+    (a, b) => severityRank(a.severity) - severityRank(b.severity) || a.label.localeCompare(b.label),
+  );
 }
 
 function packageKey(p: Package): string {
