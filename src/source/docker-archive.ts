@@ -1,3 +1,4 @@
+import { shortList } from "../util/text.js";
 import { createHash } from "node:crypto";
 import { VigilError } from "../errors.js";
 import type { TarStore } from "./blob-store.js";
@@ -124,7 +125,7 @@ function chooseEntry(
 }
 
 function listTags(entries: DockerManifestEntry[]): string {
-  return entries.flatMap((e) => e.RepoTags ?? ["(untagged)"]).join(", ");
+  return shortList(entries.flatMap((e) => e.RepoTags ?? ["(untagged)"]));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { shortList } from "../util/text.js";
 import { createHash } from "node:crypto";
 import { VigilError } from "../errors.js";
 import type { BlobStore } from "./blob-store.js";
@@ -67,7 +68,7 @@ function selectByName(all: Descriptor[], sel: LayoutSelector, store: BlobStore):
 
   const byTag = all.filter((d) => tagOf(d) === sel.tag);
   if (byTag.length === 0) {
-    const tags = [...new Set(all.map(tagOf).filter(Boolean))].join(", ") || "none";
+    const tags = shortList([...new Set(all.map(tagOf).filter(Boolean))] as string[]) || "none";
     throw new VigilError("NOT_FOUND", `${sel.reference}: no image tagged "${sel.tag}"`, {
       hint: `tags in ${store.describe("index.json")}: ${tags}`,
     });

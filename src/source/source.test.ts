@@ -269,3 +269,25 @@ describe("an OCI layout with a FIFO where a file should be", () => {
     }
   });
 });
+
+describe("an error that lists an image's tags", () => {
+  it("stays one short line whatever tags the layout holds", async () => {
+    const dir = await writeOciLayout([{ entries: [{ name: "etc/hostname", content: "x\n" }] }]);
+    const indexFile = path.join(dir, "index.json");
+    const index = JSON.parse(readFileSync(indexFile, "utf8"));
+    const [entry] = index.manifests;
+    // Thirty tags, one of them 100 KB long.
+    index.manifests = Array.from({ length: 30 }, (_, i) => ({
+      ...entry,
+      annotations: { "org.opencontainers.image.ref.name": i === 0 ? "t".repeat(100_000) : `v${i}` },
+    }));
+    writeFileSync(indexFile, JSON.stringify(index));
+
+    const err = await openImage(`oci:${dir}:missing`).catch((e: VigilError) => e);
+    assert.ok(err instanceof VigilError);
+    const line = `${err.message} (${err.hint})`;
+    assert.ok(line.length < 1200, `${line.length} characters`);
+    assert.match(line, /no image tagged "missing"/);
+    assert.match(line, /t{80}…, v1, v2, .*, … \(20 more\)/);
+  });
+});

@@ -24,3 +24,14 @@ export function humanBytes(bytes: number): string {
   }
   return `${value}${units[unit]}`;
 }
+
+/**
+ * Names for an error's hint, kept to a line: the first few, each cut short,
+ * and how many more there are. An image's tags are the image author's to
+ * make as long and as many as they like.
+ */
+export function shortList(names: readonly string[], most = 10, width = 80): string {
+  const cut = (n: string) => (n.length > width ? `${n.slice(0, width)}…` : n);
+  const shown = names.slice(0, most).map(cut).join(", ");
+  return names.length > most ? `${shown}, … (${names.length - most} more)` : shown;
+}
