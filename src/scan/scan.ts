@@ -1,5 +1,6 @@
 import type { VigilConfig } from "../config/file.js";
 import { VigilError } from "../errors.js";
+import { osCoverageWarning } from "../match/coverage.js";
 import type { Inventory } from "../inventory/types.js";
 import { classifyLicenses } from "../licenses/findings.js";
 import type { Logger } from "../log.js";
@@ -145,6 +146,8 @@ function judge(
   const result: ScanResult = { inventory, findings: [], scanners };
   if (db) {
     result.findings = matchInventory(inventory, db, { matchOsOwned: opts.matchOsOwned });
+    const coverage = osCoverageWarning(inventory, db);
+    if (coverage) inventory.warnings.push(coverage);
     result.database = summarize(db);
     opts.log.info({ findings: result.findings.length }, "matched against the vulnerability DB");
   }
