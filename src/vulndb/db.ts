@@ -250,11 +250,16 @@ export class VulnDb {
 
   /** The distinct ecosystems in the DB, for choosing what to ask advisoriesFor. */
   ecosystems(): string[] {
-    const rows = this.db
-      .prepare("SELECT DISTINCT ecosystem FROM affected ORDER BY ecosystem")
-      .all();
-    return (rows as { ecosystem: string }[]).map((r) => r.ecosystem);
+    // Opened read-only: asked once per scan, however many callers ask.
+    this.ecosystemList ??= (
+      this.db.prepare("SELECT DISTINCT ecosystem FROM affected ORDER BY ecosystem").all() as {
+        ecosystem: string;
+      }[]
+    ).map((r) => r.ecosystem);
+    return [...this.ecosystemList];
   }
+
+  private ecosystemList: string[] | undefined;
 
   /** KEV entries for any of these ids (CVE ids; others are passed over), first match. */
   kevFor(ids: readonly string[]): KevInfo | undefined {
