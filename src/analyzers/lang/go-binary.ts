@@ -3,12 +3,7 @@ import type { AnalyzerOutput, ByteSource, FileAnalyzer } from "../types.js";
 import { readRawBuildInfo, scanForInlineBuildInfo } from "./go/buildinfo.js";
 import { stdlibVersion } from "./go/toolchain.js";
 import { parseModuleInfo, stripSentinels, type GoModule, type ModuleInfo } from "./go/modinfo.js";
-import {
-  hasObjectHeader,
-  isExecutableEntry,
-  isWindowsExecutable,
-  MAX_BINARY_BYTES,
-} from "./native/executable.js";
+import { executableClaims } from "./native/executable.js";
 import { readObjectFile } from "./native/object-file.js";
 
 /**
@@ -20,11 +15,7 @@ import { readObjectFile } from "./native/object-file.js";
 export const goBinaryAnalyzer: FileAnalyzer = {
   id: "go-binary",
   version: 1,
-  access: "random",
-  maxBytes: MAX_BINARY_BYTES,
-  claims: isWindowsExecutable,
-  claimsEntry: isExecutableEntry,
-  claimsHead: hasObjectHeader,
+  ...executableClaims,
   analyze: ({ source }) => analyzeGoBinary(source),
 };
 

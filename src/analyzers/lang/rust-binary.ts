@@ -1,10 +1,5 @@
 import type { AnalyzerOutput, ByteSource, FileAnalyzer } from "../types.js";
-import {
-  hasObjectHeader,
-  isExecutableEntry,
-  isWindowsExecutable,
-  MAX_BINARY_BYTES,
-} from "./native/executable.js";
+import { executableClaims } from "./native/executable.js";
 import { findSection, readObjectFile } from "./native/object-file.js";
 import { parseAuditData } from "./rust/audit-data.js";
 
@@ -20,11 +15,7 @@ const MAX_SECTION_BYTES = 4 << 20;
 export const rustBinaryAnalyzer: FileAnalyzer = {
   id: "rust-binary",
   version: 1,
-  access: "random",
-  maxBytes: MAX_BINARY_BYTES,
-  claims: isWindowsExecutable,
-  claimsEntry: isExecutableEntry,
-  claimsHead: hasObjectHeader,
+  ...executableClaims,
   analyze: ({ source }) => analyzeRustBinary(source),
 };
 

@@ -21,3 +21,15 @@ export function isExecutableEntry(entry: EntryFacts): boolean {
 export const isWindowsExecutable = (path: string): boolean => /\.exe$/i.test(path);
 
 export const hasObjectHeader = (head: Buffer): boolean => objectFormat(head) !== undefined;
+
+/**
+ * The part of a native-binary analyzer that says which files it reads (any
+ * executable with an object header, or an `.exe`), read by random access.
+ */
+export const executableClaims = {
+  access: "random",
+  maxBytes: MAX_BINARY_BYTES,
+  claims: isWindowsExecutable,
+  claimsEntry: isExecutableEntry,
+  claimsHead: hasObjectHeader,
+} as const;
