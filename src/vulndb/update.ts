@@ -562,16 +562,28 @@ function removeIfEmpty(dir: string): void {
 }
 
 /**
- * When no feed could be fetched there is nothing new to build: the DB stays
+ * Feeds that could not be fetched keep their previous data, and one warning
+ * says why. When none could be there is nothing new to build: the DB stays
  * as it was (or absent), rather than an empty one that makes every scan clean.
  */
-function refuseEmptyUpdate(fetched: readonly Fetched[], unreachable: Map<string, string>): void {
+function reportFailures(
+  fetched: readonly Fetched[],
+  unreachable: Map<string, string>,
+  log: Logger,
+): void {
   const failed = fetched.filter((f) => f.result.outcome === "failed");
-  const usable = fetched.filter((f) => !["failed", "absent"].includes(f.result.outcome));
-  if (usable.length > 0 || failed.length === 0) return;
+  if (failed.length === 0) return;
+  const why = failureSummary(failed, unreachable);
+  if (fetched.some((f) => f.result.outcome !== "failed" && f.result.outcome !== "absent")) {
+    log.warn(
+      { failed: failed.length, of: fetched.length },
+      `feeds not updated, their previous data kept: ${why}`,
+    );
+    return;
+  }
   throw new VigilError(
     "NETWORK",
-    `no feed could be downloaded (${failed.length} tried: ${failureSummary(failed, unreachable)}); the vulnerability DB was not changed`,
+    `no feed could be downloaded (${failed.length} tried: ${why}); the vulnerability DB was not changed`,
     {
       hint: "check the network or point the feeds at a mirror (--mirror); where the feeds cannot be reached, `vigil db import` files fetched elsewhere and scan with --offline",
     },
@@ -607,14 +619,7 @@ export async function updateDb(dbPath: string, opts: UpdateOptions = {}): Promis
       previous.close();
     }
     removeIfEmpty(downloadDir);
-    refuseEmptyUpdate(fetched, ctx.unreachable);
-    const failed = fetched.filter((f) => f.result.outcome === "failed");
-    if (failed.length > 0) {
-      log.warn(
-        { failed: failed.length, of: fetched.length },
-        `feeds not updated, their previous data kept: ${failureSummary(failed, ctx.unreachable)}`,
-      );
-    }
+    reportFailures(fetched, ctx.unreachable, log);
 
     const built = await buildBeside(
       target,
