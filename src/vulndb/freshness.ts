@@ -103,8 +103,12 @@ export async function ensureFresh(dbPath: string, opts: FreshnessOptions): Promi
     }
     log.info({ db: dbPath }, "no vulnerability DB yet; downloading the feeds");
     const waited = await updateOrWait(dbPath, opts);
-    // The other process could not build one either: say why, from this process.
-    if (waited && !existsSync(dbPath)) await update(dbPath, { ...opts.update, log });
+    // Another process's update failed: its own output says why; no second round of downloads.
+    if (waited && !existsSync(dbPath)) {
+      throw new VigilError("DB_MISSING", `another vigil's update of ${dbPath} built no DB`, {
+        hint: "run `vigil db update` to see why, or `vigil db import` a DB file built elsewhere",
+      });
+    }
     return;
   }
 
