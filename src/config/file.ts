@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import type * as Yaml from "yaml";
 import { VigilError } from "../errors.js";
 import { SEVERITIES, type Severity } from "../match/types.js";
@@ -8,6 +7,7 @@ import type { LicenseOptions } from "../licenses/findings.js";
 import type { AllowRule } from "../secrets/allow.js";
 import type { SecretRule } from "../secrets/rules.js";
 import { compileRule } from "../secrets/scanner.js";
+import { lazyRequire } from "../util/lazy-require.js";
 
 /** `vigil.yaml`: what a team adds to and accepts from vigil's defaults. */
 export interface VigilConfig {
@@ -41,7 +41,7 @@ export async function loadConfig(file: string): Promise<VigilConfig> {
 export function parseConfig(text: string, file: string): VigilConfig {
   let doc: unknown;
   try {
-    const { parse } = createRequire(import.meta.url)("yaml") as typeof Yaml;
+    const { parse } = lazyRequire<typeof Yaml>("yaml");
     doc = parse(text) ?? {};
   } catch (err) {
     throw bad(file, `not YAML: ${(err as Error).message.split("\n")[0]}`);

@@ -1,10 +1,10 @@
-import { createRequire } from "node:module";
 import type * as XmlBuilder from "xmlbuilder2";
 import type { XMLBuilder } from "xmlbuilder2/lib/interfaces.js";
 import type { Finding } from "../match/types.js";
 import type { Decision } from "../policy/types.js";
 import { imageName } from "../sbom/identity.js";
 import { Verdicts, type ScanResult } from "./model.js";
+import { lazyRequire } from "../util/lazy-require.js";
 
 interface Case {
   name: string;
@@ -54,7 +54,7 @@ export function renderJunit(result: ScanResult, findings: readonly Finding[]): s
   }
 
   // Loaded here, not at start: only JUnit output needs the XML builder.
-  const { create } = createRequire(import.meta.url)("xmlbuilder2") as typeof XmlBuilder;
+  const { create } = lazyRequire<typeof XmlBuilder>("xmlbuilder2");
   const root = create({ version: "1.0", encoding: "UTF-8" }).ele("testsuites", {
     name: `vigil ${name}`,
     tests: suites.reduce((n, [, cases]) => n + cases.length, 0),

@@ -1,9 +1,9 @@
-import { createRequire } from "node:module";
 import type HandlebarsModule from "handlebars";
 import { VigilError } from "../errors.js";
 import type { Finding } from "../match/types.js";
 import { jsonReport } from "./json.js";
 import type { ScanResult } from "./model.js";
+import { lazyRequire } from "../util/lazy-require.js";
 
 /**
  * `--template FILE`: custom text from a Handlebars template over the JSON
@@ -17,7 +17,7 @@ export function renderTemplate(
   template: { name: string; text: string },
 ): string {
   // Loaded here, not at start: only --template needs it.
-  const Handlebars = createRequire(import.meta.url)("handlebars") as typeof HandlebarsModule;
+  const Handlebars = lazyRequire<typeof HandlebarsModule>("handlebars");
   const hb = Handlebars.create();
   hb.registerHelper("json", (value: unknown) => JSON.stringify(value, null, 2));
   hb.registerHelper("eq", (a: unknown, b: unknown) => a === b);

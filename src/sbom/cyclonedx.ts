@@ -1,4 +1,3 @@
-import { createRequire } from "node:module";
 import type * as CDX from "@cyclonedx/cyclonedx-library";
 import { VIGIL_VERSION } from "../about.js";
 import type { Inventory, Package } from "../inventory/types.js";
@@ -9,6 +8,7 @@ import { imageFacts, osFacts, packageFacts, type Fact } from "./properties.js";
 
 import type { CycloneDxVersion } from "./formats.js";
 import { bomRefs, ociPurl } from "./refs.js";
+import { lazyRequire } from "../util/lazy-require.js";
 
 // The CycloneDX library takes a tenth of a second to load: it is loaded on
 // the first SBOM or VDR written, not on every start of the CLI.
@@ -20,7 +20,7 @@ let Serialize: typeof CDX.Serialize;
 
 function loadLibrary(): typeof CDX {
   if (!library) {
-    library = createRequire(import.meta.url)("@cyclonedx/cyclonedx-library") as typeof CDX;
+    library = lazyRequire<typeof CDX>("@cyclonedx/cyclonedx-library");
     ({ Models, Enums, Spec, Serialize } = library);
   }
   return library;

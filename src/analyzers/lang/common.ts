@@ -1,11 +1,11 @@
 // Helpers the language catalogers share: reading a claimed file as text or
 // JSON without trusting it, and the warning a file that does not parse becomes.
 import { parse as parseToml } from "smol-toml";
-import { createRequire } from "node:module";
 import type * as Yaml from "yaml";
 import type { PackageRecord, PackageType } from "../../inventory/types.js";
 import { looksBinary } from "../../util/binary.js";
 import type { AnalyzerOutput } from "../types.js";
+import { lazyRequire } from "../../util/lazy-require.js";
 
 export type Warning = NonNullable<AnalyzerOutput["warnings"]>[number];
 export type JsonObject = Record<string, unknown>;
@@ -59,7 +59,7 @@ export function readYamlObjects(content: Buffer): { value: JsonObject[] } | { er
   // Every scalar stays a string (`version: 1.10` is not the number 1.1), and
   // a small alias cap stops "billion laughs" expansion: lockfiles need none.
   // Loaded on the first pnpm lock, not on every start of the CLI.
-  const { parseAllDocuments } = createRequire(import.meta.url)("yaml") as typeof Yaml;
+  const { parseAllDocuments } = lazyRequire<typeof Yaml>("yaml");
   const docs = parseAllDocuments(read.text, { schema: "failsafe" });
   const values: JsonObject[] = [];
   for (const doc of docs) {
