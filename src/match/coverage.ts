@@ -13,14 +13,16 @@ export function osCoverageWarning(inventory: Inventory, db: VulnDb): ScanWarning
   if (!os || packages.length === 0) return undefined;
 
   const known = db.ecosystems();
+  // Empty when none is in the DB (the Red Hat family's are found among those
+  // present) or OSV has none for the distribution (Oracle, Amazon, Fedora).
   const wanted = osEcosystems(os, () => known);
-  // Distributions with no OSV ecosystem say so where they are detected.
-  if (wanted.length === 0 || wanted.some((e) => known.includes(e))) return undefined;
+  if (wanted.some((e) => known.includes(e))) return undefined;
+  const scope = wanted.length > 0 ? ` (${wanted.join(", ")})` : "";
   return {
     code: "NO_OS_ADVISORIES",
     message:
-      `the vulnerability DB holds no advisories for ${os.family} ${os.release} ` +
-      `(${wanted.join(", ")}): its ${packages.length} OS packages were not matched; ` +
+      `the vulnerability DB holds no advisories for ${os.family} ${os.release}${scope}: ` +
+      `its ${packages.length} OS packages were not matched; ` +
       "update the DB, or import that release's feed",
   };
 }
